@@ -1,0 +1,200 @@
+"""The WSGI application: routes, HTTP details, and the guarantee that no traceback ever leaves.
+
+Routes (``<webapp>`` is any single path segment; the real default is ``scene7``):
+
+* ``POST /<webapp>/services/IpsApiService``: the SOAP endpoint (``GET`` answers a short text page);
+* ``GET /<webapp>/webservice/IpsApi-<ver>.wsdl``, ``/<webapp>/IpsApi-<ver>.wsdl`` and the ``IpsApi.wsdl`` pre-4.0
+  forms: the WSDL generated from our type description, ``?serviceUrl=`` rewriting its address.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import threading
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
+from zoneinfo import ZoneInfo
+
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from . import operations
+from .errors import IpsFault
+from .protocol import ns
+from .protocol.auth import Credentials, read_credentials, read_reply_options
+from .protocol.envelope import (
+    SoapVersion,
+    parse_request,
+    render_fault,
+    render_reply,
+    soap_version_for_content_type,
+)
+from .protocol.schema import schema_for
+from .protocol.wsdl import render_wsdl
+from .service import IpsService
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+__all__ = ["DEFAULT_MAX_REQUEST_BYTES", "HandlerError", "IpsApp"]
+
+log = logging.getLogger("ips_mock")
+
+DEFAULT_MAX_REQUEST_BYTES: Final = 10 * 1024 * 1024
+_SERVER_HEADER: Final = "ips-mock"
+
+
+@dataclass(frozen=True)
+class HandlerError:
+    """An unexpected exception inside the fake: answered as a 30000 fault, and kept for the test to see."""
+
+    operation: str | None
+    exception: BaseException
+    traceback: str = field(repr=False)
+
+
+class IpsApp:
+    """The IPS web service over one :class:`IpsService`.
+
+    ``service_factory`` is called for every request so the owner can swap state (reset, load) between requests;
+    ``lock`` serializes requests so threaded servers never interleave two operations on the same state.
+    """
+
+    def __init__(
+        self,
+        service: Callable[[], IpsService],
+        *,
+        zone: Callable[[], ZoneInfo],
+        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+        lock: threading.RLock | None = None,
+    ) -> None:
+        self._service = service
+        self.lock = lock if lock is not None else threading.RLock()
+        self._zone = zone
+        self.max_request_bytes = max_request_bytes
+        self.errors: list[HandlerError] = []
+        self.url_map = Map(
+            [
+                Rule("/<webapp>/services/IpsApiService", endpoint="soap", methods=["POST"]),
+                Rule("/<webapp>/services/IpsApiService", endpoint="soap_info", methods=["GET", "HEAD"]),
+                Rule("/<webapp>/webservice/<wsdl_name>", endpoint="wsdl", methods=["GET", "HEAD"]),
+                Rule("/<webapp>/<wsdl_name>", endpoint="wsdl", methods=["GET", "HEAD"]),
+            ],
+            strict_slashes=False,
+        )
+        self._wsdl_versions = {v.wsdl_name: v for v in ns.PUBLISHED_WSDL_VERSIONS}
+
+    # ------------------------------------------------------------------------------------------------- WSGI
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        return self.wsgi_app(environ, start_response)
+
+    def wsgi_app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
+        response = self.dispatch_request(request)
+        response.headers["Server"] = _SERVER_HEADER
+        return response(environ, start_response)
+
+    def dispatch_request(self, request: Request) -> Response:
+        adapter = self.url_map.bind_to_environ(request.environ)
+        try:
+            endpoint, values = adapter.match()
+        except HTTPException as exc:
+            return _text(
+                f"{exc.code} {exc.name}: {request.method} {request.path} is not an IPS API URL\n",
+                exc.code or 404,
+            )
+        try:
+            handler: Callable[..., Response] = getattr(self, f"on_{endpoint}")
+            return handler(request, **values)
+        except Exception as exc:  # the last line of defence: never a traceback page
+            self._record(None, exc)
+            return _text("500 Internal Server Error: ips-mock failed; see its error log\n", 500)
+
+    # ------------------------------------------------------------------------------------------- endpoints
+
+    def on_soap_info(self, request: Request, webapp: str) -> Response:
+        return _text(
+            "IpsApiService (ips-mock)\n\n"
+            "This is the IPS SOAP endpoint: POST SOAP 1.1 or 1.2 requests here.\n"
+            f"WSDL: {request.host_url}{webapp}/webservice/IpsApi-2014-04-03.wsdl\n",
+            200,
+        )
+
+    def on_wsdl(self, request: Request, webapp: str, wsdl_name: str) -> Response:
+        version = self._wsdl_versions.get(wsdl_name)
+        if version is None:
+            raise NotFound()
+        service_url = request.args.get("serviceUrl") or f"{request.host_url}{webapp}/services/IpsApiService"
+        body = render_wsdl(schema_for(version), tuple(operations.OPERATIONS), service_url)
+        return Response(body, 200, content_type="text/xml;charset=UTF-8")
+
+    def on_soap(self, request: Request, webapp: str) -> Response:
+        content_type = request.headers.get("Content-Type")
+        version = soap_version_for_content_type(content_type)
+        options = Credentials()
+        operation: str | None = None
+        try:
+            body = self._read_body(request)
+            soap_request = parse_request(
+                body,
+                content_type=content_type,
+                soap_action=request.headers.get("SOAPAction"),
+                action_param=request.mimetype_params.get("action"),
+            )
+            version, operation = soap_request.soap_version, soap_request.operation
+            options = read_reply_options(soap_request.headers)
+            options = read_credentials(soap_request.headers, request.headers.get("Authorization"))
+            with self.lock:
+                result = operations.dispatch(self._service(), soap_request, options, zone=self._zone())
+            return self._reply(request, options, render_reply(version, result), 200, version)
+        except IpsFault as fault:
+            status = options.fault_http_status or 500
+            return self._reply(request, options, render_fault(version, fault), status, version)
+        except Exception as exc:
+            self._record(operation, exc)
+            internal = IpsFault(IpsFault.EXCEPTION, f"ips-mock internal error in {operation or 'request'}: {exc!r}")
+            status = options.fault_http_status or 500
+            return self._reply(request, options, render_fault(version, internal), status, version)
+
+    # ---------------------------------------------------------------------------------------------- helpers
+
+    def _read_body(self, request: Request) -> bytes:
+        limit = self.max_request_bytes
+        if request.content_length is not None and request.content_length > limit:
+            raise IpsFault.invalid_request_xml(f"The request body exceeds the limit of {limit} bytes")
+        data = request.stream.read(limit + 1)
+        if len(data) > limit:
+            raise IpsFault.invalid_request_xml(f"The request body exceeds the limit of {limit} bytes")
+        if request.headers.get("Content-Encoding", "").lower() == "gzip":
+            raise IpsFault.invalid_request_xml("Compressed requests are not supported; send the body uncompressed")
+        return data
+
+    def _reply(
+        self, request: Request, options: Credentials, body: bytes, status: int, version: SoapVersion
+    ) -> Response:
+        response = Response(body, status, content_type=version.content_type)
+        if _wants_gzip(request, options):
+            response.set_data(gzip.compress(body, mtime=0))
+            response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+        return response
+
+    def _record(self, operation: str | None, exc: BaseException) -> None:
+        self.errors.append(HandlerError(operation, exc, traceback.format_exc()))
+        log.error("ips-mock handler error in %s", operation or "request", exc_info=exc)
+
+
+def _wants_gzip(request: Request, options: Credentials) -> bool:
+    """The real server's default ``webservice.gzip.response=accept`` policy (IPS-REFERENCE §1.7)."""
+    if options.gzip_response is not None:
+        return options.gzip_response
+    return request.accept_encodings.quality("gzip") > 0
+
+
+def _text(text: str, status: int) -> Response:
+    return Response(text, status, content_type="text/plain;charset=UTF-8")

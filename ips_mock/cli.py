@@ -1,0 +1,67 @@
+"""The ``ips-mock`` command (also ``python -m ips_mock``)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from .errors import ScenarioError
+from .fake import FakeIps
+from .server import ServerThread
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ips-mock", description="A fake Adobe Dynamic Media Classic IPS API.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", help="serve the fake over HTTP until interrupted")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8080, help="port to bind, 0 for any free one (default: %(default)s)")
+    serve.add_argument("--scenario", help="scenario file (default: the built-in default scenario)")
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        fake = FakeIps(args.scenario)
+    except ScenarioError as exc:
+        print(f"ips-mock: {exc}", file=sys.stderr)
+        return 1
+    try:
+        server = ServerThread(fake, host=args.host, port=args.port).start()
+    except OSError as exc:
+        print(f"ips-mock: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, _on_signal)
+    print(f"ips-mock listening on {server.url}", flush=True)
+    try:
+        while not stop.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.stop()
+    print("ips-mock stopped", flush=True)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown commands first
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

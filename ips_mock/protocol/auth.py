@@ -1,0 +1,145 @@
+"""Read the caller's credentials from any of the four IPS carriers (IPS-REFERENCE §2.1).
+
+Precedence when several are sent (the docs are silent; README "Choices"): an authHeader that names a user, then
+HTTP Basic, then the pre-3.8 AuthUser/AuthPassword headers. The reply-shaping fields (locale, gzipResponse,
+faultHttpStatusCode) are always taken from the authHeader when one is present, whoever supplied the password.
+Both authHeader forms are read in any element order.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Final
+
+from lxml import etree
+
+from ..errors import IpsFault
+from . import ns
+from .ns import version_for_namespace
+
+__all__ = ["Credentials", "read_credentials"]
+
+_HEADER_FIELDS: Final = (
+    "user",
+    "password",
+    "accessToken",
+    "samlResponse",
+    "locale",
+    "appName",
+    "appVersion",
+    "gzipResponse",
+    "faultHttpStatusCode",
+)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Who the request says it is, and how it wants its reply shaped."""
+
+    user: str | None = None
+    password: str | None = None
+    access_token: str | None = None
+    carrier: str | None = None
+    """``authHeader``, ``basic`` or ``AuthUser``; None when no credentials came at all."""
+    locale: str | None = None
+    app_name: str | None = None
+    app_version: str | None = None
+    gzip_response: bool | None = None
+    fault_http_status: int | None = None
+
+
+def _auth_header(headers: Iterable[etree._Element]) -> dict[str, str]:
+    for header in headers:
+        qname = etree.QName(header)
+        if qname.localname == "authHeader" and (
+            qname.namespace == ns.FLT or version_for_namespace(qname.namespace or "")
+        ):
+            fields = {}
+            for child in header:
+                child_name = etree.QName(child)
+                if child_name.namespace == qname.namespace and child_name.localname in _HEADER_FIELDS:
+                    fields[child_name.localname] = (child.text or "").strip()
+            return fields
+    return {}
+
+
+def _legacy_headers(headers: Iterable[etree._Element]) -> tuple[str | None, str | None]:
+    user = password = None
+    for header in headers:
+        if header.tag == f"{{{ns.TNS}}}AuthUser":
+            user = (header.text or "").strip()
+        elif header.tag == f"{{{ns.TNS}}}AuthPassword":
+            password = header.text or ""
+    return user, password
+
+
+def _basic(authorization: str | None) -> tuple[str, str] | None:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "basic" or not token.strip():
+        return None
+    try:
+        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None  # a malformed Basic header counts as no Basic header
+    user, sep, password = decoded.partition(":")
+    return (user, password) if sep else None
+
+
+def _parse_bool(name: str, value: str | None) -> bool | None:
+    if value is None or value == "":
+        return None
+    if value in ("true", "1"):
+        return True
+    if value in ("false", "0"):
+        return False
+    raise IpsFault.invalid_parameter(f"authHeader/{name}", f"{value!r} is not a valid xsd:boolean")
+
+
+def _parse_status(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or not 100 <= int(value) <= 599:
+        raise IpsFault.invalid_parameter("authHeader/faultHttpStatusCode", f"{value!r} is not an HTTP status code")
+    return int(value)
+
+
+def read_reply_options(headers: Iterable[etree._Element]) -> Credentials:
+    """Only the reply-shaping fields; never raises (used to shape faults raised before full parsing)."""
+    fields = _auth_header(headers)
+    try:
+        status = _parse_status(fields.get("faultHttpStatusCode"))
+    except IpsFault:
+        status = None
+    return Credentials(fault_http_status=status)
+
+
+def read_credentials(headers: Iterable[etree._Element], authorization: str | None) -> Credentials:
+    """Collect credentials and reply options; raise 30001 for a malformed authHeader value."""
+    headers = tuple(headers)
+    fields = _auth_header(headers)
+    options = Credentials(
+        locale=fields.get("locale") or None,
+        app_name=fields.get("appName"),
+        app_version=fields.get("appVersion"),
+        gzip_response=_parse_bool("gzipResponse", fields.get("gzipResponse")),
+        fault_http_status=_parse_status(fields.get("faultHttpStatusCode")),
+    )
+    if fields.get("user"):
+        return replace(
+            options,
+            user=fields["user"],
+            password=fields.get("password"),
+            access_token=fields.get("accessToken") or None,
+            carrier="authHeader",
+        )
+    if basic := _basic(authorization):
+        return replace(options, user=basic[0], password=basic[1], carrier="basic")
+    user, password = _legacy_headers(headers)
+    if user:
+        return replace(options, user=user, password=password, carrier="AuthUser")
+    if fields.get("accessToken"):
+        return replace(options, access_token=fields["accessToken"], carrier="authHeader")
+    return options

@@ -1,0 +1,179 @@
+"""SOAP 1.1 and 1.2 envelopes: read a request, write a reply or a fault (IPS-REFERENCE §1.3, §1.5, §3)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Final
+
+from lxml import etree
+
+from ..errors import IpsFault
+from . import ns
+from .ns import ApiVersion, version_for_namespace
+from .xml import parse_xml
+
+__all__ = [
+    "SoapRequest",
+    "SoapVersion",
+    "parse_request",
+    "render_fault",
+    "render_reply",
+    "soap_version_for_content_type",
+]
+
+_XML_DECLARATION: Final = b"<?xml version='1.0' encoding='UTF-8'?>"
+
+
+class SoapVersion(enum.Enum):
+    SOAP11 = ns.SOAP11_ENV
+    SOAP12 = ns.SOAP12_ENV
+
+    @property
+    def envelope_ns(self) -> str:
+        return self.value
+
+    @property
+    def content_type(self) -> str:
+        """The reply Content-Type: the documented SOAP 1.1 one, and the SOAP 1.2 standard one."""
+        if self is SoapVersion.SOAP11:
+            return "text/xml;charset=UTF-8"
+        return "application/soap+xml;charset=UTF-8"
+
+    def element(self, local: str) -> str:
+        return f"{{{self.value}}}{local}"
+
+
+def soap_version_for_content_type(content_type: str | None) -> SoapVersion:
+    """The SOAP version a Content-Type announces; SOAP 1.1 when it announces neither."""
+    mimetype = (content_type or "").split(";", 1)[0].strip().lower()
+    return SoapVersion.SOAP12 if mimetype == "application/soap+xml" else SoapVersion.SOAP11
+
+
+_ACCEPTED_MIMETYPES: Final = {"text/xml", "application/soap+xml", "application/xml"}
+
+
+@dataclass(frozen=True)
+class SoapRequest:
+    """A structurally valid IPS request: one ``<op>Param`` in a known namespace."""
+
+    soap_version: SoapVersion
+    api_version: ApiVersion
+    operation: str
+    param: etree._Element
+    headers: tuple[etree._Element, ...]
+
+
+def parse_request(
+    body: bytes, *, content_type: str | None, soap_action: str | None, action_param: str | None
+) -> SoapRequest:
+    """Check the envelope and find the operation; raise a 30003 :class:`IpsFault` for anything malformed.
+
+    ``soap_action`` is the SOAP 1.1 ``SOAPAction`` header, ``action_param`` the SOAP 1.2 ``action=``
+    parameter of the Content-Type. Either may be absent or empty; present, it must name the body's operation.
+    """
+    mimetype = (content_type or "").split(";", 1)[0].strip().lower()
+    if mimetype not in _ACCEPTED_MIMETYPES:
+        raise IpsFault.invalid_request_xml(
+            f"Unsupported Content-Type {content_type!r}: send text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2)"
+        )
+    root = parse_xml(body)
+    try:
+        soap_version = SoapVersion(etree.QName(root).namespace)
+    except ValueError:
+        raise IpsFault.invalid_request_xml(
+            f"The document element must be a SOAP 1.1 or 1.2 Envelope, not {etree.QName(root).text}"
+        ) from None
+    if etree.QName(root).localname != "Envelope":
+        raise IpsFault.invalid_request_xml(
+            f"The document element must be a SOAP Envelope, not {etree.QName(root).text}"
+        )
+    if mimetype == "application/soap+xml" and soap_version is not SoapVersion.SOAP12:
+        raise IpsFault.invalid_request_xml("Content-Type application/soap+xml requires a SOAP 1.2 envelope")
+    if mimetype == "text/xml" and soap_version is not SoapVersion.SOAP11:
+        raise IpsFault.invalid_request_xml("Content-Type text/xml requires a SOAP 1.1 envelope")
+
+    headers, body_el = _split_envelope(root, soap_version)
+    children = list(body_el)
+    if not children:
+        raise IpsFault.invalid_request_xml("The SOAP Body is empty; it must hold one <operation>Param element")
+    if len(children) > 1:
+        raise IpsFault.invalid_request_xml(
+            f"The SOAP Body holds {len(children)} elements; it must hold exactly one <operation>Param element"
+        )
+    param = children[0]
+    qname = etree.QName(param)
+    api_version = version_for_namespace(qname.namespace or "")
+    if api_version is None:
+        raise IpsFault.invalid_request_xml(
+            f"Unknown namespace {qname.namespace!r} for {qname.localname}; "
+            f"use an IPS API namespace such as {ns.API_VERSIONS[-4].namespace}"
+        )
+    local = qname.localname
+    operation = local[: -len("Param")] if local.endswith("Param") else ""
+    if not operation:
+        raise IpsFault.invalid_request_xml(f"The Body element {local} is not an <operation>Param element")
+    for action in (soap_action, action_param):
+        _check_action(action, operation)
+    return SoapRequest(soap_version, api_version, operation, param, headers)
+
+
+def _split_envelope(root: etree._Element, version: SoapVersion) -> tuple[tuple[etree._Element, ...], etree._Element]:
+    children = list(root)
+    names = [c.tag for c in children]
+    header_tag, body_tag = version.element("Header"), version.element("Body")
+    if names not in ([body_tag], [header_tag, body_tag]):
+        raise IpsFault.invalid_request_xml(
+            "The Envelope must hold an optional Header followed by one Body, in the envelope's namespace"
+        )
+    headers = tuple(children[0]) if len(children) == 2 else ()
+    return headers, children[-1]
+
+
+def _check_action(action: str | None, operation: str) -> None:
+    value = (action or "").strip().strip('"').strip()
+    if not value:
+        return
+    # zeep sends the WSDL's soapAction ("submitJob"); other stacks prefix it with a namespace or URN.
+    named = value.rsplit("/", 1)[-1].rsplit("#", 1)[-1].rsplit(":", 1)[-1]
+    if named != operation:
+        raise IpsFault.invalid_request_xml(f"SOAPAction {value!r} does not match the Body operation {operation!r}")
+
+
+# --------------------------------------------------------------------------------------------------- replies
+
+
+def _envelope(version: SoapVersion, payload: etree._Element) -> bytes:
+    env = etree.Element(version.element("Envelope"), nsmap={"soapenv": version.envelope_ns})
+    body = etree.SubElement(env, version.element("Body"))
+    body.append(payload)
+    return _XML_DECLARATION + etree.tostring(env, encoding="UTF-8", xml_declaration=False)
+
+
+def render_reply(version: SoapVersion, result: etree._Element) -> bytes:
+    """``<soapenv:Envelope><soapenv:Body><opReturn xmlns="…">…`` exactly as the observed replies."""
+    return _envelope(version, result)
+
+
+def render_fault(version: SoapVersion, fault: IpsFault) -> bytes:
+    """A SOAP fault whose detail is the ``flt:`` element of the fault's kind (IPS-REFERENCE §3.1, §3.2)."""
+    detail_name = fault.kind.value
+    detail_el = etree.Element(f"{{{ns.FLT}}}{detail_name}", nsmap={"tns": ns.FLT})
+    etree.SubElement(detail_el, f"{{{ns.FLT}}}code").text = str(fault.code)
+    etree.SubElement(detail_el, f"{{{ns.FLT}}}reason").text = fault.reason
+
+    fault_el = etree.Element(version.element("Fault"))
+    if version is SoapVersion.SOAP11:
+        etree.SubElement(fault_el, "faultcode").text = "soapenv:" + ("Client" if fault.is_client_error else "Server")
+        etree.SubElement(fault_el, "faultstring").text = detail_name
+        etree.SubElement(fault_el, "detail").append(detail_el)
+    else:
+        code = etree.SubElement(fault_el, version.element("Code"))
+        value = etree.SubElement(code, version.element("Value"))
+        value.text = "soapenv:" + ("Sender" if fault.is_client_error else "Receiver")
+        reason = etree.SubElement(fault_el, version.element("Reason"))
+        text = etree.SubElement(reason, version.element("Text"))
+        text.set("{http://www.w3.org/XML/1998/namespace}lang", "en")
+        text.text = detail_name
+        etree.SubElement(fault_el, version.element("Detail")).append(detail_el)
+    return _envelope(version, fault_el)
