@@ -103,14 +103,12 @@ class IpsApp:
         adapter = self.url_map.bind_to_environ(request.environ)
         try:
             endpoint, values = adapter.match()
-        except HTTPException as exc:
-            return _text(
-                f"{exc.code} {exc.name}: {request.method} {request.path} is not an IPS API URL\n",
-                exc.code or 404,
-            )
-        try:
             handler: Callable[..., Response] = getattr(self, f"on_{endpoint}")
             return handler(request, **values)
+        except HTTPException as exc:
+            return _text(
+                f"{exc.code} {exc.name}: {request.method} {request.path} is not an IPS API URL\n", exc.code or 404
+            )
         except Exception as exc:  # the last line of defence: never a traceback page
             self._record(None, exc)
             return _text("500 Internal Server Error: ips-mock failed; see its error log\n", 500)

@@ -8,10 +8,13 @@ where it was looked for, never a silent skip.
 from __future__ import annotations
 
 import functools
+import gzip
 import os
 import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from lxml import etree
 
@@ -19,9 +22,15 @@ from .protocol import ns
 
 __all__ = [
     "REAL_WSDL_VERSIONS",
+    "InvalidReplyError",
+    "SoapReply",
+    "SoapTestClient",
     "WsdlNotFoundError",
+    "auth_header",
+    "build_envelope",
     "real_wsdl_path",
     "real_wsdl_schemas",
+    "validate_reply",
 ]
 
 REAL_WSDL_VERSIONS: Final = ("2014-04-03", "2013-02-15")
@@ -65,3 +74,244 @@ def real_wsdl_schemas(version: str) -> dict[str, etree.XMLSchema]:
             path.write_bytes(etree.tostring(schema_el))
             schemas[schema_el.get("targetNamespace", "")] = etree.XMLSchema(etree.parse(str(path)))
     return schemas
+
+
+class InvalidReplyError(AssertionError):
+    """A reply of the fake does not match the IPS schema or the SOAP envelope shape."""
+
+
+_SOAP_ENVELOPES: Final = (ns.SOAP11_ENV, ns.SOAP12_ENV)
+
+
+@functools.cache
+def _served_schemas(version: str) -> dict[str, etree.XMLSchema]:
+    """Schemas of the WSDL ips-mock generates, for versions Adobe published no WSDL for here."""
+    from .operations import OPERATIONS
+    from .protocol.schema import schema_for
+    from .protocol.wsdl import render_wsdl
+
+    wsdl = etree.fromstring(render_wsdl(schema_for(ns.ApiVersion(version)), tuple(OPERATIONS), "http://x/"))
+    schemas: dict[str, etree.XMLSchema] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, schema_el in enumerate(wsdl.iterfind(f"{{{ns.WSDL}}}types/{{{ns.XSD}}}schema")):
+            path = Path(tmp) / f"schema{i}.xsd"
+            path.write_bytes(etree.tostring(schema_el))
+            schemas[schema_el.get("targetNamespace", "")] = etree.XMLSchema(etree.parse(str(path)))
+    return schemas
+
+
+def _schema_for_namespace(namespace: str) -> tuple[etree.XMLSchema, str]:
+    version = ns.version_for_namespace(namespace)
+    if version is None:
+        raise InvalidReplyError(f"reply element in unknown namespace {namespace!r}")
+    if version in REAL_WSDL_VERSIONS:
+        return real_wsdl_schemas(version)[namespace], f"the real IpsApi-{version}.wsdl"
+    return _served_schemas(version)[namespace], f"ips-mock's own description of {version or 'pre-4.0'}"
+
+
+def _validate(element: etree._Element, namespace: str) -> None:
+    schema, origin = _schema_for_namespace(namespace)
+    if not schema.validate(etree.ElementTree(element)):
+        raise InvalidReplyError(
+            f"{etree.QName(element).localname} does not validate against {origin}: {schema.error_log}"
+        )
+
+
+def validate_reply(body: bytes, *, expect_namespace: str | None = None) -> etree._Element:
+    """Check one SOAP reply of the fake and return its payload (the ``<op>Return`` or the fault detail element).
+
+    The payload is validated against the schema of the real WSDL of its namespace (2014-04-03, 2013-02-15); for
+    namespaces with no real WSDL at hand, against the schema of the WSDL ips-mock serves. The envelope must be
+    SOAP 1.1 or 1.2 with exactly one Body child, and a fault must have the shape IPS-REFERENCE §3 gives.
+    """
+    root = etree.fromstring(body)
+    env_ns = etree.QName(root).namespace
+    if env_ns not in _SOAP_ENVELOPES or etree.QName(root).localname != "Envelope":
+        raise InvalidReplyError(f"not a SOAP envelope: {etree.QName(root).text}")
+    children = list(root)
+    if [c.tag for c in children] != [f"{{{env_ns}}}Body"]:
+        raise InvalidReplyError(f"the envelope must hold exactly one Body: {[c.tag for c in children]}")
+    payload = list(children[0])
+    if len(payload) != 1:
+        raise InvalidReplyError(f"the Body must hold exactly one element, it holds {len(payload)}")
+    element = payload[0]
+    if element.tag == f"{{{env_ns}}}Fault":
+        detail = _fault_detail(element, env_ns)
+        _validate(detail, ns.FLT)
+        return detail
+    namespace = etree.QName(element).namespace or ""
+    if expect_namespace is not None and namespace != expect_namespace:
+        raise InvalidReplyError(f"reply namespace {namespace!r} is not the request's {expect_namespace!r}")
+    _validate(element, namespace)
+    return element
+
+
+def _fault_detail(fault: etree._Element, env_ns: str) -> etree._Element:
+    if env_ns == ns.SOAP11_ENV:
+        expected = ["faultcode", "faultstring", "detail"]
+        if [c.tag for c in fault] != expected:
+            raise InvalidReplyError(f"SOAP 1.1 fault children must be {expected}: {[c.tag for c in fault]}")
+        detail_holder = fault[2]
+    else:
+        expected = [f"{{{env_ns}}}{n}" for n in ("Code", "Reason", "Detail")]
+        if [c.tag for c in fault] != expected:
+            raise InvalidReplyError(f"SOAP 1.2 fault children must be {expected}: {[c.tag for c in fault]}")
+        detail_holder = fault[2]
+    details = list(detail_holder)
+    if len(details) != 1 or etree.QName(details[0]).namespace != ns.FLT:
+        raise InvalidReplyError("a fault detail must hold exactly one flt: element")
+    return details[0]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Building requests and reading replies without a SOAP library.
+
+SOAP11: Final = "1.1"
+SOAP12: Final = "1.2"
+
+
+def _append_params(parent: etree._Element, namespace: str, params: Mapping[str, Any]) -> None:
+    for name, value in params.items():
+        for one in value if isinstance(value, list) else [value]:
+            child = etree.SubElement(parent, f"{{{namespace}}}{name}")
+            if isinstance(one, Mapping):
+                _append_params(child, namespace, one)
+            elif isinstance(one, bool):
+                child.text = "true" if one else "false"
+            elif one is not None:
+                child.text = str(one)
+
+
+def auth_header(
+    user: str | None = "admin@example.com",
+    password: str | None = "password",
+    *,
+    namespace: str = ns.FLT,
+    **fields: Any,
+) -> etree._Element:
+    """An ``authHeader`` element (legacy ``flt:`` form by default). Extra fields go in as given."""
+    header = etree.Element(f"{{{namespace}}}authHeader", nsmap={"h": namespace})
+    values: dict[str, Any] = {"user": user, "password": password}
+    if namespace != ns.FLT:  # the versioned forms require appName and appVersion
+        values |= {"appName": "ips-mock-tests", "appVersion": "1.0"}
+    _append_params(header, namespace, {k: v for k, v in (values | fields).items() if v is not None})
+    return header
+
+
+def build_envelope(
+    operation: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    version: str = "2014-04-03",
+    soap: str = SOAP11,
+    headers: Sequence[etree._Element] = (),
+) -> bytes:
+    """A request envelope for ``<operation>Param`` with ``params`` (dicts nest, lists repeat) in ``version``."""
+    env_ns = ns.SOAP11_ENV if soap == SOAP11 else ns.SOAP12_ENV
+    namespace = ns.ApiVersion(version).namespace
+    env = etree.Element(f"{{{env_ns}}}Envelope", nsmap={"soapenv": env_ns, "v": namespace})
+    if headers:
+        header_el = etree.SubElement(env, f"{{{env_ns}}}Header")
+        for h in headers:
+            header_el.append(h)
+    body = etree.SubElement(env, f"{{{env_ns}}}Body")
+    _append_params(etree.SubElement(body, f"{{{namespace}}}{operation}Param"), namespace, params or {})
+    return etree.tostring(env, xml_declaration=True, encoding="UTF-8")
+
+
+def content_type_for(soap: str, operation: str | None = None) -> str:
+    if soap == SOAP11:
+        return "text/xml; charset=UTF-8"
+    return "application/soap+xml; charset=UTF-8" + (f'; action="{operation}"' if operation else "")
+
+
+@dataclass
+class SoapReply:
+    """A reply of the fake, already checked by :func:`validate_reply`."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    payload: etree._Element
+
+    @property
+    def is_fault(self) -> bool:
+        return etree.QName(self.payload).namespace == ns.FLT
+
+    @property
+    def fault_kind(self) -> str | None:
+        return etree.QName(self.payload).localname if self.is_fault else None
+
+    @property
+    def code(self) -> int | None:
+        return int(self.text("code")) if self.is_fault else None
+
+    @property
+    def reason(self) -> str | None:
+        return self.text("reason") if self.is_fault else None
+
+    def text(self, path: str) -> str:
+        """Text of the element at a ``/``-separated path of local names below the payload."""
+        el = self.payload
+        for part in path.split("/"):
+            found = next((c for c in el if etree.QName(c).localname == part), None)
+            if found is None:
+                raise KeyError(f"no element {path!r} in {etree.tostring(self.payload).decode()}")
+            el = found
+        return el.text or ""
+
+    def names(self) -> list[str]:
+        """Local names of the payload's children, in document order."""
+        return [etree.QName(c).localname for c in self.payload]
+
+
+class SoapTestClient:
+    """Post IPS requests to a WSGI app through ``werkzeug.test.Client`` and validate every reply."""
+
+    def __init__(self, app: Any, *, version: str = "2014-04-03", soap: str = SOAP11) -> None:
+        from werkzeug.test import Client
+
+        self.client = Client(app)
+        self.version = version
+        self.soap = soap
+        self.path = "/scene7/services/IpsApiService"
+
+    def post(
+        self, body: bytes, *, content_type: str | None = None, headers: Mapping[str, str] | None = None
+    ) -> SoapReply:
+        response = self.client.post(
+            self.path,
+            data=body,
+            headers={"Content-Type": content_type or content_type_for(self.soap), **(headers or {})},
+        )
+        data = response.get_data()
+        if response.headers.get("Content-Encoding") == "gzip":
+            data = gzip.decompress(data)
+        payload = validate_reply(data)
+        return SoapReply(response.status_code, dict(response.headers), data, payload)
+
+    def call(
+        self,
+        operation: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        user: str | None = "admin@example.com",
+        password: str | None = "password",
+        headers: Sequence[etree._Element] | None = None,
+        http_headers: Mapping[str, str] | None = None,
+        version: str | None = None,
+        soap: str | None = None,
+    ) -> SoapReply:
+        """Call ``operation`` signed in with a legacy authHeader for ``user`` (None: no authHeader)."""
+        version = self.version if version is None else version
+        soap = soap or self.soap
+        if headers is None:
+            headers = [auth_header(user, password)] if user is not None else []
+        body = build_envelope(operation, params, version=version, soap=soap, headers=headers)
+        extra = {"SOAPAction": operation} if soap == SOAP11 else {}
+        reply = self.post(
+            body, content_type=content_type_for(soap, operation), headers={**extra, **(http_headers or {})}
+        )
+        if not reply.is_fault and etree.QName(reply.payload).namespace != ns.ApiVersion(version).namespace:
+            raise InvalidReplyError("the reply is not in the request's namespace")
+        return reply
