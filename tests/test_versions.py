@@ -33,7 +33,7 @@ def test_every_version_answers_in_its_own_namespace(client: SoapTestClient, vers
     assert reply.payload.prefix is None
     fields = [etree.QName(c).localname for c in reply.payload[0]]
     expected = ["companyHandle", "name", "rootPath", "expires"]
-    assert fields == (expected + ["imsOrgId"] if version >= "2014-04-03" else expected)
+    assert fields == ([*expected, "imsOrgId"] if version >= "2014-04-03" else expected)
 
 
 def test_dates_are_in_the_server_zone_with_milliseconds(client: SoapTestClient) -> None:
