@@ -35,7 +35,6 @@ from .protocol.envelope import (
 )
 from .protocol.schema import schema_for
 from .protocol.wsdl import render_wsdl
-from .service import IpsService
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -66,7 +65,7 @@ class IpsApp:
 
     def __init__(
         self,
-        service: Callable[[], IpsService],
+        service: operations.ServiceFactory,
         *,
         zone: Callable[[], ZoneInfo],
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,

@@ -22,7 +22,7 @@ from .protocol.envelope import SoapRequest
 from .protocol.schema import schema_for, wsdl_operations
 from .service import IpsService
 
-__all__ = ["OPERATIONS", "Call", "dispatch"]
+__all__ = ["OPERATIONS", "Call", "ServiceFactory", "dispatch"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class Call:
 
 
 Handler = Callable[[Call], Mapping[str, Any]]
+ServiceFactory = Callable[[], IpsService]
+"""Gives the service for the current request (the owner may swap it between requests)."""
 
 
 def _company(call: Call, company: Company) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -43,8 +44,11 @@ class ServerThread:
     def start(self) -> ServerThread:
         if self._server is not None:
             raise RuntimeError(f"the server is already running at {self.url}")
-        self._server = make_server(self.host, self.port, self.app, threaded=True)
-        self.port = self._server.server_port
+        # Bind here so a busy port raises OSError in the caller (werkzeug would print and sys.exit instead).
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        with socket.create_server((self.host, self.port), family=family) as sock:
+            self._server = make_server(self.host, self.port, self.app, threaded=True, fd=sock.fileno())
+        self.port = self._server.port
         self._thread = threading.Thread(
             target=self._server.serve_forever, name=f"ips-mock-server-{self.port}", daemon=True
         )

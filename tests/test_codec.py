@@ -87,7 +87,7 @@ def test_decode_converts_types_and_unwraps_arrays() -> None:
 
 def test_decode_treats_xsi_nil_as_absent() -> None:
     param = _param(
-        '<companyHandle>c|1</companyHandle>'
+        "<companyHandle>c|1</companyHandle>"
         '<jobHandle xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"/>'
     )
     assert decode(param, SCHEMA.elements["getJobLogDetailsParam"], SCHEMA) == {"companyHandle": "c|1"}

@@ -1,0 +1,91 @@
+"""Imports point down only (DESIGN.md §2): the protocol layer knows no job rules, the model knows no XML."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "ips_mock"
+
+# module (relative to the package, dotted) -> package prefixes it must never import
+FORBIDDEN = {
+    "protocol": (
+        "ips_mock.model",
+        "ips_mock.service",
+        "ips_mock.operations",
+        "ips_mock.app",
+        "ips_mock.fake",
+        "ips_mock.scenario",
+    ),
+    "model": (
+        "ips_mock.protocol",
+        "ips_mock.service",
+        "ips_mock.operations",
+        "ips_mock.app",
+        "ips_mock.fake",
+        "ips_mock.scenario",
+        "lxml",
+        "werkzeug",
+    ),
+    "service": ("ips_mock.protocol", "ips_mock.operations", "ips_mock.app", "ips_mock.fake", "lxml", "werkzeug"),
+    "errors": ("ips_mock", "lxml", "werkzeug"),
+    "scenario": (
+        "ips_mock.protocol",
+        "ips_mock.service",
+        "ips_mock.operations",
+        "ips_mock.app",
+        "ips_mock.fake",
+        "lxml",
+        "werkzeug",
+    ),
+    "app": ("ips_mock.fake", "ips_mock.cli", "ips_mock.pytest_plugin", "ips_mock.server"),
+    "server": ("ips_mock",),
+}
+
+
+def _imports(path: Path) -> set[str]:
+    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    package = module.rsplit(".", 1)[0] if path.name != "__init__.py" else module
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
+            names.add(base)
+    return names
+
+
+def _modules(layer: str) -> list[Path]:
+    target = PACKAGE / layer
+    return sorted(target.rglob("*.py")) if target.is_dir() else [target.with_suffix(".py")]
+
+
+def _is_within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_layer_imports_point_down_only(layer: str) -> None:
+    modules = _modules(layer)
+    assert modules, f"no modules found for layer {layer}"
+    for path in modules:
+        for name in _imports(path):
+            for forbidden in FORBIDDEN[layer]:
+                assert not _is_within(name, forbidden), (
+                    f"{path.relative_to(PACKAGE.parent)} imports {name}, which the {layer} layer must not use"
+                )
+
+
+def test_operations_is_the_only_bridge_between_protocol_and_service() -> None:
+    bridges = [
+        p.name
+        for p in PACKAGE.glob("*.py")
+        if any(n.startswith("ips_mock.protocol") for n in _imports(p)) and "ips_mock.service" in _imports(p)
+    ]
+    assert bridges == ["operations.py"]
