@@ -42,15 +42,16 @@ def _serve(args: argparse.Namespace) -> int:
     def _on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
-    previous = signal.signal(signal.SIGTERM, _on_signal)
+    # Ctrl-C and SIGTERM both just set the event: a KeyboardInterrupt raised inside Event.wait can leave its
+    # lock in a broken state and end the process with a traceback.
+    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     print(f"ips-mock listening on {server.url}", flush=True)
     try:
         while not stop.wait(0.2):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         server.stop()
     print("ips-mock stopped", flush=True)
     return 0
