@@ -33,7 +33,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"ips-mock: {exc}", file=sys.stderr)
         return 1
     try:
-        server = ServerThread(fake, host=args.host, port=args.port).start()
+        server = ServerThread(fake, host=args.host, port=args.port, log_requests=True).start()
     except OSError as exc:
         print(f"ips-mock: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1

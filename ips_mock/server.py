@@ -7,12 +7,19 @@ import threading
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
 __all__ = ["ServerThread"]
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    """No access log line per request: a library server should not write to stderr on every call."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
 
 
 class ServerThread:
@@ -22,8 +29,11 @@ class ServerThread:
     ...     requests.get(server.url + "/scene7/services/IpsApiService")
     """
 
-    def __init__(self, app: WSGIApplication, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, app: WSGIApplication, *, host: str = "127.0.0.1", port: int = 0, log_requests: bool = False
+    ) -> None:
         self.app = app
+        self.log_requests = log_requests
         self.host = host
         self.port = port
         self._server: BaseWSGIServer | None = None
@@ -47,7 +57,10 @@ class ServerThread:
         # Bind here so a busy port raises OSError in the caller (werkzeug would print and sys.exit instead).
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         with socket.create_server((self.host, self.port), family=family) as sock:
-            self._server = make_server(self.host, self.port, self.app, threaded=True, fd=sock.fileno())
+            handler = WSGIRequestHandler if self.log_requests else _QuietRequestHandler
+            self._server = make_server(
+                self.host, self.port, self.app, threaded=True, request_handler=handler, fd=sock.fileno()
+            )
         self.port = self._server.port
         self._thread = threading.Thread(
             target=self._server.serve_forever, name=f"ips-mock-server-{self.port}", daemon=True
