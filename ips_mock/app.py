@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import gzip
 import logging
-import threading
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Final
-from zoneinfo import ZoneInfo
 
+from lxml import etree
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
@@ -27,6 +26,7 @@ from .errors import IpsFault
 from .protocol import ns
 from .protocol.auth import Credentials, read_credentials, read_reply_options
 from .protocol.envelope import (
+    SoapRequest,
     SoapVersion,
     parse_request,
     render_fault,
@@ -39,7 +39,7 @@ from .protocol.wsdl import render_wsdl
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-__all__ = ["DEFAULT_MAX_REQUEST_BYTES", "HandlerError", "IpsApp"]
+__all__ = ["DEFAULT_MAX_REQUEST_BYTES", "Dispatch", "HandlerError", "IpsApp"]
 
 log = logging.getLogger("ips_mock")
 
@@ -56,24 +56,18 @@ class HandlerError:
     traceback: str = field(repr=False)
 
 
-class IpsApp:
-    """The IPS web service over one :class:`IpsService`.
+Dispatch = Callable[[SoapRequest, Credentials], etree._Element]
+"""Runs one structurally valid request and returns its ``<op>Return`` element, or raises IpsFault."""
 
-    ``service_factory`` is called for every request so the owner can swap state (reset, load) between requests;
-    ``lock`` serializes requests so threaded servers never interleave two operations on the same state.
+
+class IpsApp:
+    """The HTTP side of the IPS web service: routes, envelopes, credentials, faults, WSDL.
+
+    ``dispatch`` does the rest (the owner serializes requests and runs due work first, see FakeIps).
     """
 
-    def __init__(
-        self,
-        service: operations.ServiceFactory,
-        *,
-        zone: Callable[[], ZoneInfo],
-        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
-        lock: threading.RLock | None = None,
-    ) -> None:
-        self._service = service
-        self.lock = lock if lock is not None else threading.RLock()
-        self._zone = zone
+    def __init__(self, dispatch: Dispatch, *, max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES) -> None:
+        self._dispatch = dispatch
         self.max_request_bytes = max_request_bytes
         self.errors: list[HandlerError] = []
         self.url_map = Map(
@@ -146,8 +140,9 @@ class IpsApp:
             version, operation = soap_request.soap_version, soap_request.operation
             options = read_reply_options(soap_request.headers)
             options = read_credentials(soap_request.headers, request.headers.get("Authorization"))
-            with self.lock:
-                result = operations.dispatch(self._service(), soap_request, options, zone=self._zone())
+            if options.locale is None and (language := request.accept_languages.best):
+                options = replace(options, locale=language)  # IPS: authHeader, then Accept-Language (§2.2)
+            result = self._dispatch(soap_request, options)
             return self._reply(request, options, render_reply(version, result), 200, version)
         except IpsFault as fault:
             status = options.fault_http_status or 500

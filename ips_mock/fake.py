@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lxml import etree
+
+from . import operations
 from .app import DEFAULT_MAX_REQUEST_BYTES, HandlerError, IpsApp
+from .clock import FakeClock
 from .model import State
+from .protocol.auth import Credentials
+from .protocol.envelope import SoapRequest
 from .scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 from .service import IpsService
 
@@ -25,6 +32,10 @@ class FakeIps:
 
     ``FakeIps()`` starts from the built-in default scenario. The object is a WSGI application: mount it in any
     WSGI server, call it with ``werkzeug.test.Client``, or serve it with :class:`ips_mock.ServerThread`.
+
+    Time: :meth:`now` is the active freezer's time (freezegun, pytest-freezer, time-machine) or else the fake's own
+    manual clock, which starts at the scenario's ``clock.start``. Every request, :meth:`advance` and
+    :meth:`move_to` first run all work due up to now (fires, run steps, completions) in a fixed order.
     """
 
     def __init__(
@@ -32,19 +43,15 @@ class FakeIps:
     ) -> None:
         self._lock = threading.RLock()
         self.scenario = _as_scenario(scenario if scenario is not None else DEFAULT_SCENARIO)
-        self.state = self.scenario.build_state()
-        self.service = IpsService(self.state)
-        self.app = IpsApp(
-            lambda: self.service,
-            zone=lambda: self.scenario.zone,
-            lock=self._lock,
-            max_request_bytes=max_request_bytes,
-        )
+        self.app = IpsApp(self._dispatch, max_request_bytes=max_request_bytes)
+        self._rebuild()
 
     @classmethod
     def from_scenario(cls, source: ScenarioSource, **options: Any) -> FakeIps:
         """A fake built from a scenario file path or mapping."""
         return cls(source, **options)
+
+    # ------------------------------------------------------------------------------------------------ state
 
     def load(self, scenario: ScenarioSource) -> None:
         """Replace the scenario and rebuild all state from it. A bad scenario changes nothing."""
@@ -54,13 +61,14 @@ class FakeIps:
             self._rebuild()
 
     def reset(self) -> None:
-        """Back to the loaded scenario: state rebuilt from scratch, handler errors forgotten."""
+        """Back to the loaded scenario: state and clock rebuilt from scratch, handler errors forgotten."""
         with self._lock:
             self._rebuild()
 
     def _rebuild(self) -> None:
-        self.state = self.scenario.build_state()
-        self.service = IpsService(self.state)
+        self.clock = FakeClock(self.scenario.start)
+        self.state: State = self.scenario.build_state()
+        self.service = IpsService(self.state, zone=self.scenario.zone, misfire=self.scenario.misfire)
         self.app.errors.clear()
 
     @property
@@ -68,8 +76,41 @@ class FakeIps:
         """Unexpected exceptions raised inside the fake (each was answered with a 30000 fault)."""
         return self.app.errors
 
-    def inspect(self) -> State:
-        return self.state
+    # ------------------------------------------------------------------------------------------------ time
+
+    def now(self) -> datetime:
+        """The fake's current time, in the server's zone."""
+        return self.clock.now().astimezone(self.scenario.zone)
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move the clock (or the active freezer) forward by ``delta`` and run what fell due, in order."""
+        with self._lock:
+            self.clock.advance(delta)
+            return self._catch_up()
+
+    def move_to(self, instant: datetime) -> datetime:
+        """Move the clock (or the active freezer) forward to ``instant`` and run what fell due, in order."""
+        with self._lock:
+            self.clock.move_to(instant)
+            return self._catch_up()
+
+    def run_due(self) -> datetime:
+        """Run what is due at the current time (requests do this by themselves)."""
+        with self._lock:
+            return self._catch_up()
+
+    def _catch_up(self) -> datetime:
+        now = self.clock.now()
+        self.service.observe(now)
+        return now.astimezone(self.scenario.zone)
+
+    # ------------------------------------------------------------------------------------------------ WSGI
+
+    def _dispatch(self, request: SoapRequest, credentials: Credentials) -> etree._Element:
+        with self._lock:
+            now = self.clock.now()
+            self.service.observe(now)
+            return operations.dispatch(self.service, request, credentials, zone=self.scenario.zone, now=now)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return self.app(environ, start_response)

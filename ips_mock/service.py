@@ -6,16 +6,59 @@ Pure domain code: it receives decoded parameters and returns model objects or pl
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from .cron import CronSchedule, ScheduleError
 from .errors import IpsFault
 from .model import Company, State, User
-from .model.roles import may_call
+from .model.behaviour import DEFAULT_BEHAVIOUR, Behaviour
+from .model.enums import ENUMS, JOB_LOG_TYPES
+from .model.jobs import JobDefinition, JobLog, JobLogDetail, Run, Trigger, TriggerState
+from .model.jobspec import spec_problems
+from .model.jobtypes import JOB_TYPES, SUBMITTABLE_JOB_TYPES, echo_spec
+from .model.roles import ADMIN_ROLES, may_call
+from .scheduler import Scheduler
 
-__all__ = ["IpsService"]
+__all__ = ["BehaviourChooser", "IpsService", "LogPage"]
+
+BehaviourChooser = Callable[[str, str], Behaviour]
+"""Picks the behaviour of a new job from its name and job element (scenario behaviours; default otherwise)."""
+
+_LOCALE_RE: Final = re.compile(r"[a-z]{2}(-[A-Z]{2})?")
+MAX_RECORDS_PER_PAGE: Final = 1000
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """One job log with the page of details getJobLogDetails returns."""
+
+    log: JobLog
+    total_rows: int
+    details: Sequence[JobLogDetail]
+
+
+def _default_behaviour(name: str, job_type: str) -> Behaviour:
+    return DEFAULT_BEHAVIOUR
 
 
 class IpsService:
-    def __init__(self, state: State) -> None:
+    def __init__(
+        self,
+        state: State,
+        *,
+        zone: ZoneInfo | None = None,
+        misfire: str = "fire_all",
+        behaviours: BehaviourChooser = _default_behaviour,
+    ) -> None:
         self.state = state
+        self.zone = zone or ZoneInfo("America/Los_Angeles")
+        self.scheduler = Scheduler(state, self.zone, misfire)  # type: ignore[arg-type]
+        self.behaviours = behaviours
 
     # ------------------------------------------------------------------------------------------ who is calling
 
@@ -93,3 +136,357 @@ class IpsService:
                 raise IpsFault(IpsFault.INVALID_COMPANY, f"Invalid IMS organization id '{ims_org_id}'")
             return self._member_company(caller, company)
         raise IpsFault(IpsFault.MISSING_PARAMETER, "Missing required parameter 'companyHandle' or 'companyName'")
+
+    # ------------------------------------------------------------------------------------------------- jobs
+
+    def _companies(self, caller: User, handle: str | None) -> list[Company]:
+        if handle is not None:
+            return [self.company(caller, handle)]
+        return [c for c in self.state.companies.values() if caller.belongs_to(c.id)]
+
+    @staticmethod
+    def _company_id_of(handle: str) -> int | None:
+        """The company id in a job handle (``j|<id>|…`` or pre-4.0 ``<id>|<name>|``), or None for another shape."""
+        parts = handle.split("|")
+        number = parts[1] if len(parts) >= 4 and parts[0] == "j" else parts[0] if len(parts) == 3 else ""
+        return int(number) if number.isdigit() else None
+
+    def _check_handle_company(self, caller: User, handle: str, company: Company | None) -> int | None:
+        """20006 for a handle of a company the caller is not in; 30001 when it is not ``company``'s."""
+        company_id = self._company_id_of(handle)
+        if company_id is None:
+            return None
+        if not caller.belongs_to(company_id):
+            raise IpsFault(IpsFault.ILLEGAL_COMPANY, f"Job handle '{handle}' belongs to another company")
+        if company is not None and company_id != company.id:
+            raise IpsFault.invalid_parameter(
+                "jobHandle", f"'{handle}' belongs to company c|{company_id}, not {company.handle}"
+            )
+        return company_id
+
+    def _definition_named(self, company_id: int, name: str) -> JobDefinition | None:
+        return self.state.definitions.get(f"j|{company_id}|{name}||")
+
+    def _resolve(self, caller: User, company: Company, handle: str) -> tuple[JobDefinition | None, Run | None]:
+        """A submit handle gives its definition; a run or log handle gives its run (and that run's definition)."""
+        company_id = self._check_handle_company(caller, handle, company)
+        if company_id is None:
+            return None, None
+        parts = handle.split("|")
+        if len(parts) == 3:  # pre-4.0 submit handle: <companyId>|<jobName>|
+            return self._definition_named(company_id, parts[1]), None
+        if len(parts) == 5 and parts[2] and not parts[3] and not parts[4]:
+            return self._definition_named(company_id, parts[2]), None
+        if len(parts) in (4, 5) and not parts[2] and parts[3]:
+            run_id = parts[4] if len(parts) == 5 else ""
+            for run in self.state.runs.values():
+                if run.company_id == company_id and run.name == parts[3] and (not run_id or str(run.id) == run_id):
+                    return run.definition, run
+        return None, None
+
+    def _unknown_handle(self, handle: str) -> IpsFault:
+        return IpsFault.invalid_parameter("jobHandle", f"unknown job handle '{handle}'")
+
+    def _live_definition(self, caller: User, company: Company, handle: str) -> JobDefinition:
+        definition, _ = self._resolve(caller, company, handle)
+        if definition is None or definition.deleted:
+            raise self._unknown_handle(handle)
+        return definition
+
+    def _localize(self, instant: datetime) -> datetime:
+        """A client instant in the server zone; one without an offset is read as server local time."""
+        if instant.tzinfo is None:
+            return instant.replace(tzinfo=self.zone)
+        return instant.astimezone(self.zone)
+
+    def submit_job(self, caller: User, now: datetime, p: Mapping[str, Any]) -> str:
+        company = self.company(caller, p["companyHandle"])
+        recipient = self._recipient(caller, company, p.get("userHandle"))
+        name = p["jobName"]
+        if not name.strip() or "|" in name:
+            raise IpsFault.invalid_parameter("jobName", f"{name!r}: give a non-empty name without '|'")
+        locale = p.get("locale")
+        if locale is not None and not _LOCALE_RE.fullmatch(locale):
+            raise IpsFault.invalid_parameter("locale", f"{locale!r} is not ll or ll-CC, e.g. en-US")
+        elements = [e for e in SUBMITTABLE_JOB_TYPES if e in p]
+        if not elements:
+            raise IpsFault(
+                IpsFault.MISSING_PARAMETER,
+                f"Missing job type: submitJob needs one of {', '.join(SUBMITTABLE_JOB_TYPES)}",
+            )
+        if len(elements) > 1:
+            raise IpsFault.invalid_parameter("submitJob", f"give exactly one job type, got {', '.join(elements)}")
+        element = elements[0]
+        for path, problem in spec_problems(element, p[element]):
+            raise IpsFault.invalid_parameter(path, problem)
+        if "execTime" in p and "execSchedule" in p:
+            raise IpsFault.invalid_parameter("execTime", "give execTime or execSchedule, not both")
+        trigger = Trigger(state=TriggerState.COMPLETE)
+        if "execTime" in p:
+            exec_time = self._localize(p["execTime"])
+            if exec_time < now:
+                raise IpsFault.invalid_parameter(
+                    "execTime",
+                    f"{exec_time.isoformat()} is in the past (server time is {now.astimezone(self.zone).isoformat()})",
+                )
+            trigger = Trigger(exec_time=exec_time)
+        elif "execSchedule" in p:
+            try:
+                trigger = Trigger(schedule=CronSchedule.parse(p["execSchedule"]))
+            except ScheduleError as exc:
+                raise IpsFault.invalid_parameter("execSchedule", str(exc)) from None
+        existing = self._definition_named(company.id, name)
+        if existing is not None and (
+            existing.scheduled or any(r.definition is existing for r in self.state.active_runs())
+        ):
+            raise IpsFault.invalid_parameter(
+                "jobName",
+                f"a job named {name!r} is already scheduled or running in {company.name}; names must be unique",
+            )
+        submitted = p[element]
+        definition = JobDefinition(
+            company_id=company.id,
+            name=name,
+            job_type=element,
+            spec=echo_spec(JOB_TYPES[element], submitted, root_path=company.root_path),
+            submitted=dict(submitted),
+            submit_user_email=caller.email,
+            notify_user_email=recipient.email,
+            locale=locale or caller.locale,
+            description=p.get("description"),
+            trigger=trigger,
+            submitted_at=now,
+            behaviour=self.behaviours(name, element),
+        )
+        self.state.definitions[definition.handle] = definition
+        if trigger.state is TriggerState.COMPLETE:  # neither execTime nor execSchedule: run at once
+            self.scheduler.fire(definition, now)
+        else:
+            self.scheduler.arm(definition, now)
+        return definition.handle
+
+    def _recipient(self, caller: User, company: Company, user_handle: str | None) -> User:
+        if user_handle is None:
+            return caller
+        user = self.state.user_by_handle(user_handle)
+        if user is None:
+            raise IpsFault(IpsFault.INVALID_REQUEST_USER, f"Invalid user handle '{user_handle}'")
+        if not user.belongs_to(company.id):
+            raise IpsFault(IpsFault.ILLEGAL_REQUEST_USER, f"User '{user.email}' is not a member of {company.name}")
+        if user is not caller and caller.role not in ADMIN_ROLES:
+            raise IpsFault(
+                IpsFault.NO_IMPERSONATION_PERMISSION, f"User '{caller.email}' may not submit jobs for '{user.email}'"
+            )
+        return user
+
+    def execute_job(self, caller: User, now: datetime, company_handle: str, job_handle: str) -> None:
+        company = self.company(caller, company_handle)
+        definition, run = self._resolve(caller, company, job_handle)
+        if run is not None:
+            raise IpsFault.invalid_parameter(
+                "jobHandle",
+                f"'{job_handle}' is a run handle; executeJob takes the job's handle {run.definition.handle}",
+            )
+        if definition is None or definition.deleted:
+            raise self._unknown_handle(job_handle)
+        self.scheduler.fire(definition, now)
+
+    def stop_job(self, caller: User, now: datetime, company_handle: str, job_handle: str) -> None:
+        company = self.company(caller, company_handle)
+        definition, run = self._resolve(caller, company, job_handle)
+        if definition is None and run is None:
+            raise self._unknown_handle(job_handle)
+        if run is not None:
+            if not run.active:
+                raise IpsFault.invalid_parameter("jobHandle", f"job '{job_handle}' is not active: it has finished")
+            targets = [run]
+        else:
+            targets = [r for r in self.state.active_runs() if r.definition is definition]
+            if not targets:
+                raise IpsFault.invalid_parameter("jobHandle", f"job '{job_handle}' has no active run to stop")
+        for target in targets:
+            self.scheduler.stop(target, now, caller.email)
+
+    def pause_job(self, caller: User, now: datetime, company_handle: str, job_handle: str) -> None:
+        definition = self._live_definition(caller, self.company(caller, company_handle), job_handle)
+        if not definition.scheduled:
+            raise IpsFault.invalid_parameter("jobHandle", f"job '{job_handle}' has no schedule to pause")
+        self.scheduler.pause(definition)
+
+    def resume_job(self, caller: User, now: datetime, company_handle: str, job_handle: str) -> None:
+        definition = self._live_definition(caller, self.company(caller, company_handle), job_handle)
+        if not definition.scheduled:
+            raise IpsFault.invalid_parameter("jobHandle", f"job '{job_handle}' has no schedule to resume")
+        self.scheduler.resume(definition, now)
+
+    def delete_job(self, caller: User, now: datetime, company_handle: str, job_handle: str) -> None:
+        definition = self._live_definition(caller, self.company(caller, company_handle), job_handle)
+        definition.deleted = True
+        definition.trigger.state = TriggerState.NONE
+        definition.trigger.generation += 1
+        del self.state.definitions[definition.handle]
+        for run in [r for r in self.state.active_runs() if r.definition is definition]:
+            self.scheduler.stop(run, now, caller.email)
+
+    # ---------------------------------------------------------------------------------------------- queries
+
+    def active_jobs(
+        self,
+        caller: User,
+        *,
+        company_handle: str | None = None,
+        job_handle: str | None = None,
+        original_name: str | None = None,
+        include_waiting: bool = False,
+    ) -> list[Run]:
+        companies = self._companies(caller, company_handle)
+        ids = {c.id for c in companies}
+        runs = [r for r in self.state.active_runs() if r.company_id in ids]
+        if job_handle is not None:
+            company_id = self._check_handle_company(caller, job_handle, companies[0] if company_handle else None)
+            company = self.state.companies.get(company_id) if company_id is not None else None
+            definition, run = self._resolve(caller, company, job_handle) if company is not None else (None, None)
+            # A finished or unknown handle selects nothing: that is how pollers see a job end.
+            runs = [
+                r
+                for r in runs
+                if (r is run if run is not None else definition is not None and r.definition is definition)
+            ]
+        if original_name is not None:
+            runs = [r for r in runs if r.definition.name == original_name]
+        if not include_waiting:
+            runs = [r for r in runs if not r.state.is_waiting]
+        return sorted(runs, key=lambda r: (r.trigger_time, r.id))
+
+    def scheduled_jobs(
+        self,
+        caller: User,
+        *,
+        company_handle: str | None = None,
+        job_handle: str | None = None,
+        original_name: str | None = None,
+    ) -> list[JobDefinition]:
+        ids = {c.id for c in self._companies(caller, company_handle)}
+        definitions = [d for d in self.state.definitions.values() if d.company_id in ids and d.scheduled]
+        if job_handle is not None:
+            definitions = [d for d in definitions if d.handle == job_handle]
+        if original_name is not None:
+            definitions = [d for d in definitions if d.name == original_name]
+        far = datetime.max.replace(tzinfo=self.zone)
+        return sorted(definitions, key=lambda d: (d.trigger.next_fire or far, d.handle))
+
+    _LOG_SORT_KEYS: Final[Mapping[str, Callable[[IpsService, JobLog], Any]]] = {
+        "JobName": lambda self, log: log.run_name,
+        "LogType": lambda self, log: log.log_type,
+        "StartDate": lambda self, log: log.start_date,
+        "CompanyName": lambda self, log: self.state.companies[log.company_id].name,
+        "UserId": lambda self, log: self._user_id(log.submit_user_email),
+        "Email": lambda self, log: log.submit_user_email,
+        "FileErrorCount": lambda self, log: log.file_error_count,
+        "FileWarningCount": lambda self, log: log.file_warning_count,
+        "FileSuccessCount": lambda self, log: log.file_success_count,
+    }
+
+    def _user_id(self, email: str) -> int:
+        user = self.state.user_by_email(email)
+        return user.id if user is not None else 0
+
+    def _direction(self, value: str | None, default: str) -> bool:
+        """True for descending."""
+        direction = value if value is not None else default
+        if direction not in ENUMS["sortDirection"]:
+            raise IpsFault.invalid_parameter("sortDirection", f"{direction!r} is not Ascending or Descending")
+        return direction == "Descending"
+
+    def job_logs(self, caller: User, p: Mapping[str, Any]) -> list[JobLog]:
+        """getJobLogs. Defaults: every log, newest first (StartDate, Descending); date bounds are inclusive."""
+        ids = {c.id for c in self._companies(caller, p.get("companyHandle"))}
+        logs = [log for log in self.state.logs if log.company_id in ids]
+        if (user_handle := p.get("userHandle")) is not None:
+            user = self.state.user_by_handle(user_handle)
+            if user is None:
+                raise IpsFault(IpsFault.INVALID_REQUEST_USER, f"Invalid user handle '{user_handle}'")
+            logs = [log for log in logs if log.submit_user_email.lower() == user.email.lower()]
+        if (start := p.get("startDate")) is not None:
+            logs = [log for log in logs if log.start_date >= self._localize(start)]
+        if (end := p.get("endDate")) is not None:
+            logs = [log for log in logs if log.start_date <= self._localize(end)]
+        sort_by = p.get("sortBy", "StartDate")
+        if sort_by not in self._LOG_SORT_KEYS:
+            raise IpsFault.invalid_parameter("sortBy", f"{sort_by!r} is not one of {', '.join(self._LOG_SORT_KEYS)}")
+        key = self._LOG_SORT_KEYS[sort_by]
+        logs.sort(key=lambda log: log.run_id)
+        logs.sort(key=lambda log: key(self, log), reverse=self._direction(p.get("sortDirection"), "Descending"))
+        if (rows := p.get("numRows")) is not None:
+            if rows < 0:
+                raise IpsFault.invalid_parameter("numRows", f"{rows} is negative")
+            logs = logs[:rows]
+        return logs
+
+    def job_log_details(self, caller: User, p: Mapping[str, Any]) -> list[LogPage]:
+        """getJobLogDetails: the logs one job handle or original name selects, each with a page of details."""
+        company = self.company(caller, p["companyHandle"])
+        logs = [log for log in self.state.logs if log.company_id == company.id]
+        if (handle := p.get("jobHandle")) is not None:
+            definition, run = self._resolve(caller, company, handle)
+            if run is not None:
+                logs = [log for log in logs if log is run.log]
+            elif definition is not None:
+                logs = [log for log in logs if log.original_job_name == definition.name]
+            else:
+                raise self._unknown_handle(handle)
+        elif (original := p.get("originalName")) is not None:
+            logs = [log for log in logs if log.original_job_name == original]
+        else:
+            raise IpsFault(IpsFault.MISSING_PARAMETER, "Missing required parameter 'jobHandle' or 'originalName'")
+        types = p.get("logTypeArray")
+        for i, log_type in enumerate(types or [], start=1):
+            if log_type not in JOB_LOG_TYPES:
+                raise IpsFault.invalid_parameter(f"logTypeArray/items[{i}]", f"{log_type!r} is not a job log type")
+        per_page = min(p.get("recordsPerPage", MAX_RECORDS_PER_PAGE), MAX_RECORDS_PER_PAGE)
+        page = p.get("resultsPage", 1)
+        if per_page < 1:
+            raise IpsFault.invalid_parameter("recordsPerPage", f"{per_page} must be 1-{MAX_RECORDS_PER_PAGE}")
+        if page < 1:
+            raise IpsFault.invalid_parameter("resultsPage", f"{page} must be 1 or more")
+        sort_by = p.get("sortBy", "Date")
+        if sort_by not in ENUMS["getJobLogDetails/sortBy"]:
+            raise IpsFault.invalid_parameter("sortBy", f"{sort_by!r} is not Date or LogType")
+        descending = self._direction(p.get("sortDirection"), "Ascending")
+        pages = []
+        for log in logs:
+            details = [d for d in log.details if types is None or d.log_type in types]
+            order = {id(d): i for i, d in enumerate(log.details)}
+            details.sort(
+                key=lambda d: (d.log_type if sort_by == "LogType" else "", d.date_created, order[id(d)]),
+                reverse=descending,
+            )
+            first = (page - 1) * per_page
+            pages.append(LogPage(log, len(details), details[first : first + per_page]))
+        return pages
+
+    def asset_job_logs(self, caller: User, company_handle: str, asset_handle: str) -> list[tuple[JobLog, JobLogDetail]]:
+        company = self.company(caller, company_handle)
+        return [
+            (log, detail)
+            for log in self.state.logs
+            if log.company_id == company.id
+            for detail in log.details
+            if detail.asset_handle == asset_handle
+        ]
+
+    def observe(self, now: datetime) -> None:
+        """Run everything due up to ``now``; refuse time that goes back behind what was already observed."""
+        observed = self.state.observed
+        if observed is not None and now < observed:
+            raise ClockWentBackError(
+                f"the clock went back from {observed.isoformat()} to {now.isoformat()}: the fake cannot undo what "
+                "already happened; start freezers before the first call, or reset the fake"
+            )
+        self.state.observed = now
+        self.scheduler.run_until(now)
+
+
+class ClockWentBackError(IpsFault):
+    def __init__(self, reason: str) -> None:
+        super().__init__(IpsFault.EXCEPTION, f"ips-mock: {reason}")

@@ -30,6 +30,9 @@ FORBIDDEN = {
         "werkzeug",
     ),
     "service": ("ips_mock.protocol", "ips_mock.operations", "ips_mock.app", "ips_mock.fake", "lxml", "werkzeug"),
+    "scheduler": ("ips_mock.protocol", "ips_mock.service", "ips_mock.operations", "ips_mock.app", "lxml", "werkzeug"),
+    "cron": ("ips_mock", "lxml", "werkzeug"),
+    "clock": ("ips_mock.protocol", "ips_mock.model", "ips_mock.service", "ips_mock.scheduler", "lxml", "werkzeug"),
     "errors": ("ips_mock", "lxml", "werkzeug"),
     "scenario": (
         "ips_mock.protocol",
@@ -82,10 +85,15 @@ def test_layer_imports_point_down_only(layer: str) -> None:
                 )
 
 
+COMPOSITION = {"fake.py"}  # composes every layer by design (DESIGN.md §2)
+
+
 def test_operations_is_the_only_bridge_between_protocol_and_service() -> None:
     bridges = [
         p.name
         for p in PACKAGE.glob("*.py")
-        if any(n.startswith("ips_mock.protocol") for n in _imports(p)) and "ips_mock.service" in _imports(p)
+        if p.name not in COMPOSITION
+        and any(n.startswith("ips_mock.protocol") for n in _imports(p))
+        and "ips_mock.service" in _imports(p)
     ]
     assert bridges == ["operations.py"]

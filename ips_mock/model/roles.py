@@ -6,7 +6,7 @@ import enum
 from collections.abc import Mapping
 from typing import Final
 
-__all__ = ["ALL_ROLES", "OPERATION_ROLES", "Role", "may_call"]
+__all__ = ["ADMIN_ROLES", "ALL_ROLES", "OPERATION_ROLES", "Role", "may_call"]
 
 
 class Role(enum.Enum):
@@ -49,3 +49,7 @@ OPERATION_ROLES: Final[Mapping[str, frozenset[Role]]] = {
 
 def may_call(role: Role, operation: str) -> bool:
     return role in OPERATION_ROLES.get(operation, ALL_ROLES)
+
+
+ADMIN_ROLES: Final = frozenset({Role.IPS_ADMIN, Role.IPS_COMPANY_ADMIN, Role.TRIAL_SITE_ADMIN, Role.IMAGE_PORTAL_ADMIN})
+"""Roles that may act for another user of their company (submitJob/userHandle)."""

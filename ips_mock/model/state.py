@@ -1,12 +1,29 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
+import heapq
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any, Literal
 
 from .company import Company
+from .jobs import JobDefinition, JobLog, Run
 from .user import User
 
-__all__ = ["State"]
+__all__ = ["Event", "State"]
+
+
+@dataclass(frozen=True, order=True)
+class Event:
+    """Work due at a virtual instant. Events run in (due, seq) order; seq is the order they were scheduled in."""
+
+    due: datetime
+    seq: int
+    kind: Literal["fire", "step"] = field(compare=False)
+    key: str | int = field(compare=False)
+    """The definition handle of a fire, the run id of a step."""
+    generation: int = field(compare=False)
 
 
 @dataclass
@@ -16,13 +33,32 @@ class State:
     companies: dict[int, Company] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     """Keyed by lower-cased e-mail: IPS e-mail addresses are case-insensitive."""
+    seed: int = 0
+    definitions: dict[str, JobDefinition] = field(default_factory=dict)
+    """Live job definitions by submit handle (deleted ones leave)."""
+    runs: dict[int, Run] = field(default_factory=dict)
+    """Every run ever, by run id, active or done."""
+    logs: list[JobLog] = field(default_factory=list)
+    """Job logs in the order their runs started."""
+    events: list[Event] = field(default_factory=list)
+    """Pending work, a heap ordered by (due, seq)."""
+    next_seq: int = 0
+    next_run_id: int = 1001
+    next_asset_id: int = 1001
+    observed: datetime | None = None
+    """The last instant the fake caught up to; time may not go back behind it."""
 
     @classmethod
-    def build(cls, companies: Iterable[Company], users: Iterable[User]) -> State:
-        return cls({c.id: c for c in companies}, {u.email.lower(): u for u in users})
+    def build(cls, companies: Iterable[Company], users: Iterable[User], *, seed: int = 0) -> State:
+        return cls({c.id: c for c in companies}, {u.email.lower(): u for u in users}, seed)
+
+    # ---------------------------------------------------------------------------------------- look-ups
 
     def user_by_email(self, email: str) -> User | None:
         return self.users.get(email.strip().lower())
+
+    def user_by_handle(self, handle: str) -> User | None:
+        return next((u for u in self.users.values() if u.handle == handle.strip()), None)
 
     def company_by_handle(self, handle: str) -> Company | None:
         prefix, _, number = handle.strip().partition("|")
@@ -35,3 +71,38 @@ class State:
 
     def company_by_ims_org_id(self, ims_org_id: str) -> Company | None:
         return next((c for c in self.companies.values() if c.ims_org_id == ims_org_id), None)
+
+    def active_runs(self) -> Iterator[Run]:
+        return (run for run in self.runs.values() if run.active)
+
+    # ------------------------------------------------------------------------------------------ events
+
+    def schedule(self, due: datetime, kind: Literal["fire", "step"], key: str | int, generation: int) -> Event:
+        event = Event(due, self.next_seq, kind, key, generation)
+        self.next_seq += 1
+        heapq.heappush(self.events, event)
+        return event
+
+    def pop_due(self, now: datetime) -> Event | None:
+        if self.events and self.events[0].due <= now:
+            return heapq.heappop(self.events)
+        return None
+
+    # ------------------------------------------------------------------------------------------ ids
+
+    def take_run_id(self) -> int:
+        self.next_run_id += 1
+        return self.next_run_id - 1
+
+    def take_asset_id(self) -> int:
+        self.next_asset_id += 1
+        return self.next_asset_id - 1
+
+    @cached_property
+    def faker(self) -> Any:
+        """Generated names, seeded by the scenario so the same scenario gives the same names."""
+        from faker import Faker
+
+        faker = Faker("en_US")
+        faker.seed_instance(self.seed)
+        return faker

@@ -29,6 +29,7 @@ from ..model.roles import Role
 __all__ = ["DEFAULT_SCENARIO", "Scenario", "load_scenario", "scenario_json_schema"]
 
 DEFAULT_ZONE: Final = "America/Los_Angeles"
+DEFAULT_START: Final = "2026-01-05T09:00:00-08:00"
 
 
 def _builtin_path() -> Path:
@@ -53,12 +54,14 @@ class Scenario:
     source: str
     data: Mapping[str, Any]
     zone: ZoneInfo
+    start: datetime
+    misfire: str
     seed: int
     companies: tuple[Company, ...]
     users: tuple[User, ...]
 
     def build_state(self) -> State:
-        return State.build(self.companies, self.users)
+        return State.build(self.companies, self.users, seed=self.seed)
 
 
 class _Errors:
@@ -152,12 +155,14 @@ def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
 
 
 def _build(name: str, document: Mapping[str, Any], errors: _Errors) -> Scenario:
-    zone_name = document.get("clock", {}).get("zone", DEFAULT_ZONE)
+    clock = document.get("clock", {})
+    zone_name = clock.get("zone", DEFAULT_ZONE)
     try:
         zone = ZoneInfo(zone_name)
     except (ZoneInfoNotFoundError, ValueError):
         errors.add(["clock", "zone"], f"unknown time zone {zone_name!r}; use an IANA name such as {DEFAULT_ZONE}")
         zone = ZoneInfo(DEFAULT_ZONE)
+    start = _instant(clock.get("start", DEFAULT_START), ["clock", "start"], errors)
 
     companies: list[Company] = []
     by_name: dict[str, Company] = {}
@@ -212,7 +217,9 @@ def _build(name: str, document: Mapping[str, Any], errors: _Errors) -> Scenario:
             )
         )
     errors.raise_if_any()
-    return Scenario(name, document, zone, int(document.get("seed", 0)), tuple(companies), tuple(users))
+    assert start is not None  # an invalid start was reported above
+    misfire = clock.get("misfire", "fire_all")
+    return Scenario(name, document, zone, start, misfire, int(document.get("seed", 0)), tuple(companies), tuple(users))
 
 
 def _instant(value: str, path: list[str | int], errors: _Errors) -> datetime | None:

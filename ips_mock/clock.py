@@ -1,0 +1,114 @@
+"""The one place the fake reads the time.
+
+:class:`FakeClock` answers with the active freezer's time when freezegun (``freeze_time``, pytest-freezer's
+``freezer``) or time-machine is travelling, and with its own manual instant otherwise. Moving it (``advance``,
+``move_to``) moves whichever is in charge. Nothing else in ips-mock calls ``datetime.now``: the domain receives
+``now`` as an argument.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .errors import IpsMockError
+
+__all__ = ["ClockError", "FakeClock", "active_freezer"]
+
+
+class ClockError(IpsMockError):
+    """The clock was asked to do something time cannot do (go backwards, take a naive instant)."""
+
+
+def _aware(instant: _dt.datetime, what: str) -> _dt.datetime:
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ClockError(f"{what} {instant.isoformat()} has no time zone; give an aware datetime")
+    return instant
+
+
+class Freezer(Protocol):
+    """A time freezer that controls ``datetime.now`` in this process."""
+
+    name: str
+
+    def now(self) -> _dt.datetime: ...
+
+    def shift(self, delta: _dt.timedelta) -> None: ...
+
+
+@dataclass
+class _Freezegun:
+    factory: Any
+    name: str = "freezegun"
+
+    def now(self) -> _dt.datetime:
+        return _dt.datetime.now(_dt.UTC)
+
+    def shift(self, delta: _dt.timedelta) -> None:
+        self.factory.tick(delta)
+
+
+@dataclass
+class _TimeMachine:
+    traveller: Any
+    name: str = "time-machine"
+
+    def now(self) -> _dt.datetime:
+        return _dt.datetime.now(_dt.UTC)
+
+    def shift(self, delta: _dt.timedelta) -> None:
+        self.traveller.shift(delta)
+
+
+def active_freezer() -> Freezer | None:
+    """The freezer travelling right now, if any. Neither library is imported unless the test already did."""
+    freezegun_api = sys.modules.get("freezegun.api")
+    if freezegun_api is not None and getattr(freezegun_api, "freeze_factories", None):
+        return _Freezegun(freezegun_api.freeze_factories[-1])
+    time_machine = sys.modules.get("time_machine")
+    if time_machine is not None and time_machine.escape_hatch.is_travelling():
+        # time-machine 3 calls its stack traveller_stack; 2.x called it coordinates_stack.
+        stack = getattr(time_machine, "traveller_stack", None) or getattr(time_machine, "coordinates_stack", None)
+        if stack:
+            return _TimeMachine(stack[-1])
+    return None
+
+
+class FakeClock:
+    """The fake's time: an active freezer's, else a manual instant that only ``advance``/``move_to`` move."""
+
+    def __init__(self, start: _dt.datetime) -> None:
+        self._manual = _aware(start, "the clock start")
+
+    @property
+    def source(self) -> str:
+        """``freezegun``, ``time-machine`` or ``manual``: who is in charge of the time now."""
+        freezer = active_freezer()
+        return freezer.name if freezer is not None else "manual"
+
+    def now(self) -> _dt.datetime:
+        freezer = active_freezer()
+        instant = freezer.now() if freezer is not None else self._manual
+        return instant.astimezone(_dt.UTC)
+
+    def advance(self, delta: _dt.timedelta) -> _dt.datetime:
+        if delta < _dt.timedelta(0):
+            raise ClockError(f"cannot move the clock backwards (advance by {delta}); time only moves forward")
+        freezer = active_freezer()
+        if freezer is not None:
+            freezer.shift(delta)
+        else:
+            self._manual += delta
+        return self.now()
+
+    def move_to(self, instant: _dt.datetime) -> _dt.datetime:
+        target = _aware(instant, "move_to target")
+        now = self.now()
+        if target < now:
+            raise ClockError(
+                f"cannot move the clock backwards from {now.isoformat()} to {target.isoformat()}; "
+                "time only moves forward (reset the fake to start over)"
+            )
+        return self.advance(target - now)

@@ -1,0 +1,198 @@
+"""``execSchedule`` expressions: parse, explain what is wrong, and compute fire times in the server's zone.
+
+IPS calls its format a "custom schedule format" and documents one sample, ``00 00 00 * * `` (daily at midnight).
+ips-mock accepts (README "Choices"):
+
+* 5 fields, standard cron ``min hour dom mon dow``; if that reading is invalid, Quartz without day-of-week
+  ``sec min hour dom mon`` (which is how the IPS sample reads);
+* 6 or 7 fields, Quartz ``sec min hour dom mon dow [year]``: ``?`` allowed, day-of-week 1-7 = SUN-SAT,
+  ``L``/``LW`` in day-of-month, ``nL`` and ``n#k`` in day-of-week.
+
+Matching minutes are computed by cronsim (pinned in pyproject), which follows Debian cron across DST changes: a
+fire in a skipped hour happens at the first valid minute after it, a fire in a repeated hour happens once. This
+module adds the seconds and year fields and the error messages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from cronsim import CronSim, CronSimError
+
+__all__ = ["CronSchedule", "ScheduleError"]
+
+
+class ScheduleError(ValueError):
+    """An execSchedule expression ips-mock cannot evaluate; the message says what is wrong."""
+
+
+_MONTHS: Final = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+_DAYS: Final = "SUN MON TUE WED THU FRI SAT".split()
+
+
+@dataclass(frozen=True)
+class _FieldRule:
+    name: str
+    low: int
+    high: int
+    names: tuple[str, ...] = ()
+    specials: re.Pattern[str] | None = None
+
+
+_SECOND = _FieldRule("second", 0, 59)
+_MINUTE = _FieldRule("minute", 0, 59)
+_HOUR = _FieldRule("hour", 0, 23)
+_DOM = _FieldRule("day-of-month", 1, 31, specials=re.compile(r"L|LW|\?"))
+_MONTH = _FieldRule("month", 1, 12, names=tuple(_MONTHS))
+_CRON_DOW = _FieldRule("day-of-week", 0, 7, names=tuple(_DAYS), specials=re.compile(r"[0-7]L|[0-7]#[1-5]|\?"))
+_QUARTZ_DOW = _FieldRule("day-of-week", 1, 7, names=tuple(_DAYS), specials=re.compile(r"[1-7]L|[1-7]#[1-5]|\?"))
+_YEAR = _FieldRule("year", 1970, 2099)
+
+_ATOM: Final = re.compile(r"(?P<start>\*|[0-9A-Za-z]+)(?:-(?P<end>[0-9A-Za-z]+))?(?:/(?P<step>[0-9]+))?")
+
+
+def _value(token: str, rule: _FieldRule) -> int:
+    upper = token.upper()
+    if upper in rule.names:
+        return rule.names.index(upper) + (1 if rule is _MONTH or rule is _QUARTZ_DOW else 0)
+    if not token.isdigit():
+        raise ScheduleError(
+            f"{rule.name} {token!r} is not a number" + (f" or a name ({', '.join(rule.names)})" if rule.names else "")
+        )
+    value = int(token)
+    if not rule.low <= value <= rule.high:
+        raise ScheduleError(f"{rule.name} must be {rule.low}-{rule.high}, not {value}")
+    return value
+
+
+def _check_field(text: str, rule: _FieldRule) -> None:
+    """Raise :class:`ScheduleError` naming the problem when ``text`` is not a valid ``rule`` field."""
+    for part in text.split(","):
+        if rule.specials is not None and rule.specials.fullmatch(part.upper()):
+            continue
+        if rule is _DOM and part.upper().endswith("W"):
+            raise ScheduleError(f"day-of-month {part!r}: 'nW' (nearest weekday) is not supported; use LW or a day")
+        match = _ATOM.fullmatch(part)
+        if not match:
+            raise ScheduleError(f"{rule.name} {part!r} is not a value, range, list or step")
+        start, end, step = match["start"], match["end"], match["step"]
+        if start != "*":
+            low = _value(start, rule)
+            if end is not None and _value(end, rule) < low:
+                raise ScheduleError(f"{rule.name} range {part!r} runs backwards")
+        elif end is not None:
+            raise ScheduleError(f"{rule.name} {part!r}: '*' cannot start a range")
+        if step is not None and int(step) == 0:
+            raise ScheduleError(f"{rule.name} step in {part!r} must be at least 1")
+
+
+def _values(text: str, rule: _FieldRule) -> frozenset[int]:
+    """All values a checked seconds or year field matches."""
+    out: set[int] = set()
+    for part in text.split(","):
+        match = _ATOM.fullmatch(part)
+        assert match is not None  # checked by _check_field
+        low = rule.low if match["start"] == "*" else _value(match["start"], rule)
+        high = (
+            _value(match["end"], rule)
+            if match["end"]
+            else (rule.high if match["start"] == "*" or match["step"] else low)
+        )
+        out.update(range(low, high + 1, int(match["step"] or 1)))
+    return frozenset(out)
+
+
+def _quartz_dow_to_cron(text: str) -> str:
+    """Quartz counts SUN=1..SAT=7, cron SUN=0..SAT=6: shift every number (names stay)."""
+    return re.sub(r"(?<!#)[1-7]", lambda m: str(int(m.group()) - 1), text)
+
+
+def _probe(expression: str) -> None:
+    try:
+        CronSim(expression, datetime(2000, 1, 1))
+    except CronSimError as exc:  # something the field checks let through but cronsim cannot evaluate
+        raise ScheduleError(f"cannot be evaluated ({exc}); the combination may never occur") from None
+
+
+@dataclass(frozen=True)
+class CronSchedule:
+    """A parsed schedule: a 5-field cron expression for the minutes, plus the seconds and years to fire at."""
+
+    expression: str
+    minutes: str
+    seconds: frozenset[int]
+    years: frozenset[int] | None
+    dialect: str
+    """``cron`` or ``quartz``: how the expression was read."""
+
+    @classmethod
+    def parse(cls, expression: str) -> CronSchedule:
+        """Parse ``expression``; raise :class:`ScheduleError` whose message says what is wrong."""
+        fields = expression.split()
+        if len(fields) == 5:
+            try:
+                return cls._cron(expression, fields)
+            except ScheduleError as cron_error:
+                try:
+                    return cls._quartz(expression, [*fields, "?"])
+                except ScheduleError as quartz_error:
+                    raise ScheduleError(
+                        f"{expression!r}: as cron (min hour dom mon dow): {cron_error}; "
+                        f"as IPS/Quartz (sec min hour dom mon): {quartz_error}"
+                    ) from None
+        if len(fields) in (6, 7):
+            try:
+                return cls._quartz(expression, fields)
+            except ScheduleError as exc:
+                raise ScheduleError(f"{expression!r}: {exc}") from None
+        raise ScheduleError(
+            f"{expression!r}: expected 5 fields (cron: min hour dom mon dow) or 6-7 fields "
+            f"(Quartz: sec min hour dom mon dow [year]), got {len(fields)}"
+        )
+
+    @classmethod
+    def _cron(cls, expression: str, fields: list[str]) -> CronSchedule:
+        for text, rule in zip(fields, (_MINUTE, _HOUR, _DOM, _MONTH, _CRON_DOW), strict=True):
+            _check_field(text, rule)
+        minutes = " ".join(f.replace("?", "*") for f in fields)
+        _probe(minutes)
+        return cls(expression, minutes, frozenset({0}), None, "cron")
+
+    @classmethod
+    def _quartz(cls, expression: str, fields: list[str]) -> CronSchedule:
+        rules = (_SECOND, _MINUTE, _HOUR, _DOM, _MONTH, _QUARTZ_DOW, _YEAR)
+        for text, rule in zip(fields, rules, strict=False):
+            _check_field(text, rule)
+        second, minute, hour, dom, month, dow = fields[:6]
+        if "?" not in (dom, dow) and "*" not in (dom, dow):
+            raise ScheduleError("Quartz needs '?' in day-of-month or day-of-week when both are given")
+        minutes = " ".join([minute, hour, dom.replace("?", "*"), month, _quartz_dow_to_cron(dow.replace("?", "*"))])
+        _probe(minutes)
+        years = _values(fields[6], _YEAR) if len(fields) == 7 else None
+        return cls(expression, minutes, _values(second, _SECOND), years, "quartz")
+
+    def next_after(self, after: datetime, zone: ZoneInfo) -> datetime | None:
+        """The first fire strictly after ``after``, in ``zone``; None when the schedule never fires again."""
+        local = after.astimezone(zone)
+        minute = local.replace(second=0, microsecond=0)
+        # The current minute may still hold a later second; CronSim only yields minutes after its start.
+        candidates = CronSim(self.minutes, minute - timedelta(minutes=1))
+        for _ in range(100_000):  # a bound, so an impossible schedule cannot spin forever
+            try:
+                fire_minute = next(candidates)
+            except (StopIteration, CronSimError):
+                return None
+            if self.years is not None:
+                if fire_minute.year > max(self.years):
+                    return None
+                if fire_minute.year not in self.years:
+                    continue
+            for second in sorted(self.seconds):
+                fire = fire_minute + timedelta(seconds=second)
+                if fire > local:
+                    return fire
+        return None

@@ -1,0 +1,215 @@
+"""Jobs in their three phases (IPS-REFERENCE §7.3): definitions with triggers, runs, and job logs.
+
+Plain data. Handles and run names have the exact observed shapes (§7.1, §7.2). Times are aware datetimes; the
+caller decides the zone they are shown in.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..cron import CronSchedule
+    from .behaviour import Behaviour, RunStep
+
+__all__ = [
+    "JobDefinition",
+    "JobLog",
+    "JobLogDetail",
+    "Run",
+    "RunState",
+    "TaskProgress",
+    "Trigger",
+    "TriggerState",
+    "WorkItem",
+    "run_name",
+]
+
+
+class RunState(enum.Enum):
+    """ActiveJob/state."""
+
+    UNKNOWN = "Unknown"
+    NEW = "New"
+    WAITING_CLIENT = "WaitingClient"
+    WAITING_COORDINATOR = "WaitingCoordinator"
+    RUNNING = "Running"
+    STOPPING = "Stopping"
+    DONE = "Done"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self in (RunState.WAITING_CLIENT, RunState.WAITING_COORDINATOR)
+
+
+class TriggerState(enum.Enum):
+    """ScheduledJob/triggerState: Quartz's TriggerState names."""
+
+    NORMAL = "Normal"
+    PAUSED = "Paused"
+    COMPLETE = "Complete"
+    BLOCKED = "Blocked"
+    ERROR = "Error"
+    NONE = "None"
+
+
+@dataclass
+class Trigger:
+    """When a definition fires: once (``exec_time``, or at submission) or on a schedule."""
+
+    exec_time: datetime | None = None
+    schedule: CronSchedule | None = None
+    state: TriggerState = TriggerState.NORMAL
+    next_fire: datetime | None = None
+    generation: int = 0
+    """Bumped on pause, resume and delete, so fire events scheduled before are ignored."""
+
+    @property
+    def recurring(self) -> bool:
+        return self.schedule is not None
+
+
+@dataclass
+class JobDefinition:
+    """What submitJob created: a named job of one type with its normalized spec and its trigger."""
+
+    company_id: int
+    name: str
+    job_type: str
+    """The job element name, e.g. ``uploadUrlsJob``."""
+    spec: dict[str, Any]
+    """The normalized job element, server defaults filled in (what getActiveJobs/getScheduledJobs echo)."""
+    submitted: dict[str, Any]
+    """The job element as the client sent it (decoded): what the runs process."""
+    submit_user_email: str
+    notify_user_email: str
+    locale: str
+    description: str | None
+    trigger: Trigger
+    submitted_at: datetime
+    behaviour: Behaviour
+    deleted: bool = False
+
+    @property
+    def handle(self) -> str:
+        return f"j|{self.company_id}|{self.name}||"
+
+    @property
+    def scheduled(self) -> bool:
+        """Listed by getScheduledJobs: a live trigger that has not completed."""
+        return not self.deleted and self.trigger.state in (
+            TriggerState.NORMAL,
+            TriggerState.PAUSED,
+            TriggerState.BLOCKED,
+        )
+
+
+@dataclass
+class TaskProgress:
+    task_type: str
+    task_state: str
+    num_processed: int
+    num_processing: int
+    num_pending: int
+    progress: float
+    progress_message: str
+    last_progress_update: datetime
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One thing a run processes (a URL, a file, an asset) and the asset it results in."""
+
+    name: str
+    source: str
+    asset_handle: str
+    asset_type: str
+    path: str
+
+
+@dataclass
+class JobLogDetail:
+    """One job log entry. ``message`` is a template key rendered in the reader's locale, or a literal value."""
+
+    log_type: str
+    date_created: datetime
+    message: str
+    args: tuple[str, ...] = ()
+    localized: bool = True
+    asset_name: str | None = None
+    asset_type: str | None = None
+    asset_handle: str | None = None
+
+
+@dataclass
+class JobLog:
+    """The log of one run, written as the run goes (details accumulate; ``end_date`` is set at the end)."""
+
+    company_id: int
+    run_id: int
+    run_name: str
+    original_job_name: str
+    submit_user_email: str
+    log_type: str
+    job_sub_type: str
+    start_date: datetime
+    description: str
+    end_date: datetime | None = None
+    file_success_count: int = 0
+    file_error_count: int = 0
+    file_warning_count: int = 0
+    file_duplicate_count: int = 0
+    file_update_count: int = 0
+    total_file_count: int = 0
+    transfer_success_count: int = 0
+    transfer_error_count: int = 0
+    transfer_warning_count: int = 0
+    fatal_error: bool = False
+    details: list[JobLogDetail] = field(default_factory=list)
+
+    @property
+    def handle(self) -> str:
+        return f"j|{self.company_id}||{self.run_name}"
+
+
+@dataclass
+class Run:
+    """One execution of a definition: what getActiveJobs shows while it lives."""
+
+    id: int
+    definition: JobDefinition
+    name: str
+    trigger_time: datetime
+    state: RunState
+    progress: int
+    progress_message: str
+    last_progress_update: datetime
+    items: tuple[WorkItem, ...]
+    log: JobLog
+    plan: tuple[RunStep, ...]
+    next_step: int = 0
+    items_done: int = 0
+    tasks: list[TaskProgress] = field(default_factory=list)
+    generation: int = 0
+    """Bumped when the plan changes (stop, delete), so events scheduled for the old plan are ignored."""
+    ended_at: datetime | None = None
+
+    @property
+    def handle(self) -> str:
+        return f"j|{self.definition.company_id}||{self.name}|{self.id}"
+
+    @property
+    def company_id(self) -> int:
+        return self.definition.company_id
+
+    @property
+    def active(self) -> bool:
+        return self.state is not RunState.DONE
+
+
+def run_name(job_name: str, fire_time: datetime) -> str:
+    """``<jobName>_<yyyy-MM-dd-HH:mm:ss.SSS>`` stamped with the fire time in the zone it is given in."""
+    return f"{job_name}_{fire_time:%Y-%m-%d-%H:%M:%S}.{fire_time.microsecond // 1000:03d}"

@@ -1,0 +1,348 @@
+"""Runs what is due: trigger fires and run steps, in (due time, sequence) order, at their exact virtual instants.
+
+There is no thread. The owner calls :meth:`Scheduler.run_until` with the current time before every request and after
+every clock move; each event runs with its own due time as "now", so a run that fired three days ago in a jump
+has the log it would have had if the clock had ticked through. Nothing here reads the time.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final, Literal
+from zoneinfo import ZoneInfo
+
+from .model import State
+from .model.behaviour import RunStep
+from .model.jobs import (
+    JobDefinition,
+    JobLog,
+    JobLogDetail,
+    Run,
+    RunState,
+    TaskProgress,
+    TriggerState,
+    WorkItem,
+    run_name,
+)
+from .model.jobtypes import JOB_TYPES, JobType, SourceItem, source_items
+
+__all__ = ["MISFIRE_POLICIES", "Scheduler"]
+
+MISFIRE_POLICIES: Final = ("fire_all", "fire_once", "skip")
+
+SERVER_NAME: Final = "ips-mock-1"
+JOB_CLIENT: Final = "ips-mock"
+
+_ASSET_TYPES: Final = {
+    ".mp4": "Video",
+    ".mov": "Video",
+    ".avi": "Video",
+    ".webm": "Video",
+    ".m4v": "Video",
+    ".pdf": "Pdf",
+    ".svg": "Svg",
+    ".zip": "Zip",
+    ".xml": "Xml",
+}
+
+# Human names of the job kinds in "… has begun!" messages (the documented sample: "Upload has begun!").
+_LABELS: Final = {
+    "UrlUpload": "Upload",
+    "UploadFromServerDirectory": "Upload",
+    "UploadPost": "Upload",
+    "ImageServingPublish": "Image Serving publish",
+    "ImageRenderingPublish": "Image Rendering publish",
+    "VideoPublish": "Video publish",
+    "ServerDirectoryPublish": "Server directory publish",
+    "MetadataPublish": "Metadata publish",
+    "ImageOptimization": "Image optimization",
+    "RipPdfs": "PDF rip",
+    "ReprocessAssets": "Reprocessing",
+    "CreateVideoSitemap": "Video sitemap generation",
+    "Export": "Export",
+    "AutomatedSetGeneration": "Automated set generation",
+}
+
+_SUB_TYPES: Final = {"Full": "full", "Incremental": "increment", "FullWithSearch": "fullwithsearch"}
+
+
+@dataclass
+class Scheduler:
+    state: State
+    zone: ZoneInfo
+    misfire: Literal["fire_all", "fire_once", "skip"] = "fire_all"
+
+    # --------------------------------------------------------------------------------------------- driving
+
+    def run_until(self, now: datetime) -> int:
+        """Run every event due at or before ``now`` in order (and those they schedule, if due); return how many."""
+        count = 0
+        while (event := self.state.pop_due(now)) is not None:
+            count += 1
+            if event.kind == "fire":
+                definition = self.state.definitions.get(str(event.key))
+                if definition is not None and event.generation == definition.trigger.generation:
+                    self._scheduled_fire(definition, event.due, now)
+            else:
+                run = self.state.runs.get(int(event.key))
+                if run is not None and event.generation == run.generation:
+                    self._step(run, event.due)
+        return count
+
+    # ---------------------------------------------------------------------------------------------- triggers
+
+    def arm(self, definition: JobDefinition, after: datetime) -> None:
+        """Compute the next fire strictly after ``after`` (or the exec time) and schedule it."""
+        trigger = definition.trigger
+        trigger.generation += 1
+        if trigger.schedule is not None:
+            trigger.next_fire = trigger.schedule.next_after(after, self.zone)
+        elif trigger.exec_time is not None:
+            trigger.next_fire = trigger.exec_time
+        if trigger.next_fire is None:
+            trigger.state = TriggerState.COMPLETE
+            return
+        self.state.schedule(trigger.next_fire, "fire", definition.handle, trigger.generation)
+
+    def pause(self, definition: JobDefinition) -> None:
+        if definition.trigger.state is TriggerState.NORMAL:
+            definition.trigger.state = TriggerState.PAUSED
+            definition.trigger.generation += 1  # the pending fire is void; next_fire stays for display
+
+    def resume(self, definition: JobDefinition, now: datetime) -> None:
+        """Paused → Normal. Recurring: the next fire after now (fires missed while paused never run).
+        One-shot whose time passed while paused: fires now."""
+        trigger = definition.trigger
+        if trigger.state is not TriggerState.PAUSED:
+            return
+        trigger.state = TriggerState.NORMAL
+        if trigger.schedule is None and trigger.exec_time is not None and trigger.exec_time < now:
+            trigger.exec_time = now
+        self.arm(definition, now)
+
+    def _scheduled_fire(self, definition: JobDefinition, at: datetime, now: datetime) -> None:
+        trigger = definition.trigger
+        self.fire(definition, at)
+        if trigger.schedule is None:
+            trigger.state = TriggerState.COMPLETE
+            trigger.next_fire = None
+            return
+        following = trigger.schedule.next_after(at, self.zone)
+        if following is not None and following <= now and self.misfire != "fire_all":
+            # Catching up after a jump: 'skip' drops the missed fires, 'fire_once' runs one more for all of them.
+            latest = following
+            while (n := trigger.schedule.next_after(latest, self.zone)) is not None and n <= now:
+                latest = n
+            if self.misfire == "fire_once":
+                self.fire(definition, latest)
+            following = trigger.schedule.next_after(now, self.zone)
+        trigger.generation += 1
+        trigger.next_fire = following
+        if following is None:
+            trigger.state = TriggerState.COMPLETE
+        else:
+            self.state.schedule(following, "fire", definition.handle, trigger.generation)
+
+    # --------------------------------------------------------------------------------------------------- runs
+
+    def fire(self, definition: JobDefinition, at: datetime) -> Run:
+        """Start one run of ``definition`` at ``at``: it is ``New`` now and follows its behaviour's plan."""
+        job_type = JOB_TYPES[definition.job_type]
+        local = at.astimezone(self.zone)
+        run_id = self.state.take_run_id()
+        name = self._unique_run_name(definition, run_name(definition.name, local))
+        company = self.state.companies[definition.company_id]
+        items = tuple(
+            self._work_item(definition, job_type, s, company.root_path)
+            for s in source_items(job_type, definition.submitted)
+        )
+        log = JobLog(
+            company_id=definition.company_id,
+            run_id=run_id,
+            run_name=name,
+            original_job_name=definition.name,
+            submit_user_email=definition.submit_user_email,
+            log_type=job_type.log.begin,
+            job_sub_type=_SUB_TYPES.get(definition.submitted.get("publishType", ""), ""),
+            start_date=local,
+            description=definition.description or "",
+            total_file_count=len(items),
+        )
+        run = Run(
+            id=run_id,
+            definition=definition,
+            name=name,
+            trigger_time=local,
+            state=RunState.NEW,
+            progress=0,
+            progress_message="",
+            last_progress_update=local,
+            items=items,
+            log=log,
+            plan=definition.behaviour.plan(),
+        )
+        self.state.runs[run_id] = run
+        self._schedule_next_step(run)
+        return run
+
+    def _unique_run_name(self, definition: JobDefinition, name: str) -> str:
+        taken = {r.name for r in self.state.runs.values() if r.company_id == definition.company_id}
+        if name not in taken:
+            return name
+        n = 2
+        while f"{name}-{n}" in taken:
+            n += 1
+        return f"{name}-{n}"
+
+    def _work_item(self, definition: JobDefinition, job_type: JobType, source: SourceItem, root: str) -> WorkItem:
+        company = definition.company_id
+        if source.source.startswith("a|"):  # an existing asset the job works on
+            return WorkItem(
+                f"asset-{source.source.rsplit('|', 1)[-1]}", source.source, source.source, "MasterImage", root
+            )
+        file_name = source.name or self.state.faker.file_name(category="image")
+        stem, ext = posixpath.splitext(file_name)
+        asset_type = _ASSET_TYPES.get(ext.lower(), "MasterImage")
+        folder = posixpath.join(root, source.path.strip("/"), "") if source.path.strip("/") else root
+        handle = f"a|{company}|1|{self.state.take_asset_id()}"
+        return WorkItem(stem or file_name, source.source, handle, asset_type, f"{folder}{file_name}")
+
+    def _schedule_next_step(self, run: Run) -> None:
+        if run.next_step < len(run.plan):
+            step = run.plan[run.next_step]
+            self.state.schedule(run.trigger_time + step.at, "step", run.id, run.generation)
+
+    def _step(self, run: Run, at: datetime) -> None:
+        step = run.plan[run.next_step]
+        run.next_step += 1
+        local = at.astimezone(self.zone)
+        if step.kind == "wait":
+            run.state = RunState.WAITING_COORDINATOR
+        elif step.kind == "start":
+            self._start(run, local)
+        elif step.kind == "progress":
+            self._progress(run, local, step.progress, step.message)
+        elif step.kind == "stopped":
+            self._stopped(run, local)
+        else:
+            self._finish(run, local)
+        self._schedule_next_step(run)
+
+    def _start(self, run: Run, at: datetime) -> None:
+        definition = run.definition
+        job_type = JOB_TYPES[definition.job_type]
+        run.state = RunState.RUNNING
+        run.progress_message = job_type.progress_message
+        run.last_progress_update = at
+        log = run.log
+        log.details += [
+            JobLogDetail(job_type.log.begin, at, "begin", (_LABELS[job_type.type_name],)),
+            JobLogDetail("OriginalJobName", at, definition.name, localized=False),
+            JobLogDetail("JobType", at, job_type.type_name, localized=False),
+            JobLogDetail("JobClient", at, JOB_CLIENT, localized=False),
+            JobLogDetail("TotalFileCount", at, str(len(run.items)), localized=False),
+        ]
+        self.state.logs.append(log)
+        if job_type.task_type is not None:
+            run.tasks = [TaskProgress(job_type.task_type, "Processing", 0, 0, len(run.items), 0.0, "", at)]
+
+    def _progress(self, run: Run, at: datetime, progress: int, message: str | None) -> None:
+        if run.state is not RunState.RUNNING:
+            return
+        run.progress = progress
+        if message is not None:
+            run.progress_message = message
+        run.last_progress_update = at
+        self._complete_items(run, at, math.floor(len(run.items) * progress / 100))
+
+    def _complete_items(self, run: Run, at: datetime, upto: int) -> None:
+        behaviour = run.definition.behaviour
+        plan = JOB_TYPES[run.definition.job_type].log
+        n = len(run.items)
+        first_error = n - min(behaviour.error_items, n)
+        first_warning = max(0, first_error - behaviour.warning_items)
+        log = run.log
+        upload = JOB_TYPES[run.definition.job_type].task_type is not None
+        for index in range(run.items_done, min(upto, n)):
+            item = run.items[index]
+            if index >= first_error:
+                log_type, key = plan.error, "error"
+                log.file_error_count += 1
+                log.transfer_error_count += upload
+            elif index >= first_warning:
+                log_type, key = plan.warning, "warning"
+                log.file_warning_count += 1
+                log.transfer_warning_count += upload
+            else:
+                log_type, key = plan.success, "success"
+                if log_type == "FileUpdated":
+                    log.file_update_count += 1
+                else:
+                    log.file_success_count += 1
+                log.transfer_success_count += upload
+            log.details.append(
+                JobLogDetail(
+                    log_type,
+                    at,
+                    key,
+                    (item.path,),
+                    asset_name=item.name,
+                    asset_type=item.asset_type,
+                    asset_handle=item.asset_handle,
+                )
+            )
+        run.items_done = max(run.items_done, min(upto, n))
+        for task in run.tasks:
+            task.num_processed = run.items_done
+            task.num_pending = n - run.items_done
+            task.progress = run.items_done / n if n else run.progress / 100
+            task.last_progress_update = at
+
+    def _finish(self, run: Run, at: datetime) -> None:
+        behaviour = run.definition.behaviour
+        if behaviour.fatal_error is not None:
+            run.log.fatal_error = True
+            run.log.details.append(JobLogDetail("FatalError", at, "fatal", (behaviour.fatal_error,)))
+        else:
+            self._complete_items(run, at, len(run.items))
+            run.progress = 100
+        self._end(run, at, "Failed" if behaviour.fatal_error else "Done")
+
+    def _end(self, run: Run, at: datetime, task_state: str) -> None:
+        job_type = JOB_TYPES[run.definition.job_type]
+        run.log.details.append(JobLogDetail(job_type.log.end, at, "end", (_LABELS[job_type.type_name],)))
+        run.log.end_date = at
+        run.state = RunState.DONE
+        run.ended_at = at
+        run.last_progress_update = at
+        for task in run.tasks:
+            task.task_state = task_state
+            task.last_progress_update = at
+
+    def stop(self, run: Run, at: datetime, by: str) -> None:
+        """stopJob: Stopping now, Done after the behaviour's stop delay, unprocessed items logged as cancelled."""
+        if run.state in (RunState.STOPPING, RunState.DONE):
+            return
+        local = at.astimezone(self.zone)
+        if not run.log.details:  # stopped before it started: the log still records the stop
+            self._start(run, local)
+        run.state = RunState.STOPPING
+        run.last_progress_update = local
+        for task in run.tasks:
+            task.task_state = "Stopping"
+        run.log.details.append(JobLogDetail("FileCancel", local, "stopped", (run.definition.name, by)))
+        # Replace what is left of the plan with the end of the stop; steps scheduled for the old plan are void.
+        run.generation += 1
+        done_at = local + run.definition.behaviour.stop_delay - run.trigger_time
+        run.plan = (*run.plan[: run.next_step], RunStep(done_at, "stopped"))
+        self._schedule_next_step(run)
+
+    def _stopped(self, run: Run, at: datetime) -> None:
+        for item in run.items[run.items_done :]:
+            run.log.details.append(
+                JobLogDetail("FileCancel", at, "cancel", (item.path,), asset_name=item.name, asset_type=item.asset_type)
+            )
+        self._end(run, at, "Done")
