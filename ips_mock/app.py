@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import gzip
 import logging
+import socket
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
 from lxml import etree
@@ -23,6 +25,7 @@ from werkzeug.wrappers import Request, Response
 
 from . import operations
 from .errors import IpsFault
+from .journal import Exchange, Journal
 from .protocol import ns
 from .protocol.auth import Credentials, read_credentials, read_reply_options
 from .protocol.envelope import (
@@ -39,7 +42,7 @@ from .protocol.wsdl import render_wsdl
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-__all__ = ["DEFAULT_MAX_REQUEST_BYTES", "Dispatch", "HandlerError", "IpsApp"]
+__all__ = ["DEFAULT_MAX_REQUEST_BYTES", "Dispatch", "HandlerError", "IpsApp", "TransportFault"]
 
 log = logging.getLogger("ips_mock")
 
@@ -56,8 +59,19 @@ class HandlerError:
     traceback: str = field(repr=False)
 
 
-Dispatch = Callable[[SoapRequest, Credentials], etree._Element]
-"""Runs one structurally valid request and returns its ``<op>Return`` element, or raises IpsFault."""
+Dispatch = Callable[[SoapRequest, Credentials, Exchange], etree._Element]
+"""Runs one structurally valid request and returns its ``<op>Return`` element, or raises IpsFault (or
+TransportFault); fills in the exchange's virtual time, caller and parameters as it learns them."""
+
+
+@dataclass(frozen=True)
+class TransportFault(Exception):
+    """Answer this request below the SOAP level: ``http`` (status and body), ``garbage`` (bytes) or ``drop``."""
+
+    kind: str
+    status: int = 200
+    body: bytes = b""
+    content_type: str | None = None
 
 
 class IpsApp:
@@ -66,9 +80,18 @@ class IpsApp:
     ``dispatch`` does the rest (the owner serializes requests and runs due work first, see FakeIps).
     """
 
-    def __init__(self, dispatch: Dispatch, *, max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES) -> None:
+    def __init__(
+        self,
+        dispatch: Dispatch,
+        *,
+        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+        journal: Journal | None = None,
+        virtual_now: Callable[[], datetime] | None = None,
+    ) -> None:
         self._dispatch = dispatch
         self.max_request_bytes = max_request_bytes
+        self.journal = journal if journal is not None else Journal()
+        self._virtual_now = virtual_now or (lambda: datetime.now(UTC))
         self.errors: list[HandlerError] = []
         self.url_map = Map(
             [
@@ -128,7 +151,7 @@ class IpsApp:
         content_type = request.headers.get("Content-Type")
         version = soap_version_for_content_type(content_type)
         options = Credentials()
-        operation: str | None = None
+        exchange = Exchange(self.journal.next_seq(), datetime.now(UTC))
         try:
             body = self._read_body(request)
             soap_request = parse_request(
@@ -137,21 +160,47 @@ class IpsApp:
                 soap_action=request.headers.get("SOAPAction"),
                 action_param=request.mimetype_params.get("action"),
             )
-            version, operation = soap_request.soap_version, soap_request.operation
+            version = soap_request.soap_version
+            exchange.operation = soap_request.operation
+            exchange.api_version = soap_request.api_version
             options = read_reply_options(soap_request.headers)
             options = read_credentials(soap_request.headers, request.headers.get("Authorization"))
             if options.locale is None and (language := request.accept_languages.best):
                 options = replace(options, locale=language)  # IPS: authHeader, then Accept-Language (§2.2)
-            result = self._dispatch(soap_request, options)
-            return self._reply(request, options, render_reply(version, result), 200, version)
+            result = self._dispatch(soap_request, options, exchange)
+            response = self._reply(request, options, render_reply(version, result), 200, version)
         except IpsFault as fault:
+            exchange.fault_code, exchange.fault_reason = fault.code, fault.reason
             status = options.fault_http_status or 500
-            return self._reply(request, options, render_fault(version, fault), status, version)
+            response = self._reply(request, options, render_fault(version, fault), status, version)
+        except TransportFault as injected:
+            exchange.injected = injected.kind
+            response = self._transport_fault(request, injected, version)
         except Exception as exc:
-            self._record(operation, exc)
-            internal = IpsFault(IpsFault.EXCEPTION, f"ips-mock internal error in {operation or 'request'}: {exc!r}")
+            self._record(exchange.operation, exc)
+            internal = IpsFault(
+                IpsFault.EXCEPTION, f"ips-mock internal error in {exchange.operation or 'request'}: {exc!r}"
+            )
+            exchange.fault_code, exchange.fault_reason = internal.code, internal.reason
             status = options.fault_http_status or 500
-            return self._reply(request, options, render_fault(version, internal), status, version)
+            response = self._reply(request, options, render_fault(version, internal), status, version)
+        exchange.soap_version = "1.1" if version is SoapVersion.SOAP11 else "1.2"
+        exchange.status = response.status_code
+        if exchange.virtual_time is None:
+            exchange.virtual_time = self._virtual_now()
+        self.journal.record(exchange)
+        return response
+
+    def _transport_fault(self, request: Request, injected: TransportFault, version: SoapVersion) -> Response:
+        """A scenario's transport fault: an HTTP error page, garbage bytes, or a dropped connection."""
+        if injected.kind == "drop":
+            sock = request.environ.get("werkzeug.socket")
+            if sock is None:  # no socket in-process: the closest thing is the error a client would raise
+                raise ConnectionAbortedError("ips-mock dropped the connection (scenario fault)")
+            sock.shutdown(socket.SHUT_RDWR)
+            return Response(b"", 200)
+        content_type = injected.content_type or version.content_type
+        return Response(injected.body, injected.status, content_type=content_type)
 
     # ---------------------------------------------------------------------------------------------- helpers
 

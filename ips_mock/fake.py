@@ -13,6 +13,7 @@ from lxml import etree
 from . import operations
 from .app import DEFAULT_MAX_REQUEST_BYTES, HandlerError, IpsApp
 from .clock import FakeClock
+from .journal import Exchange, Journal
 from .model import State
 from .protocol.auth import Credentials
 from .protocol.envelope import SoapRequest
@@ -43,7 +44,10 @@ class FakeIps:
     ) -> None:
         self._lock = threading.RLock()
         self.scenario = _as_scenario(scenario if scenario is not None else DEFAULT_SCENARIO)
-        self.app = IpsApp(self._dispatch, max_request_bytes=max_request_bytes)
+        self.journal = Journal()
+        self.app = IpsApp(
+            self._dispatch, max_request_bytes=max_request_bytes, journal=self.journal, virtual_now=self.now
+        )
         self._rebuild()
 
     @classmethod
@@ -70,6 +74,7 @@ class FakeIps:
         self.state: State = self.scenario.build_state()
         self.service = IpsService(self.state, zone=self.scenario.zone, misfire=self.scenario.misfire)
         self.app.errors.clear()
+        self.journal.clear()
 
     @property
     def errors(self) -> list[HandlerError]:
@@ -106,11 +111,14 @@ class FakeIps:
 
     # ------------------------------------------------------------------------------------------------ WSGI
 
-    def _dispatch(self, request: SoapRequest, credentials: Credentials) -> etree._Element:
+    def _dispatch(self, request: SoapRequest, credentials: Credentials, exchange: Exchange) -> etree._Element:
         with self._lock:
             now = self.clock.now()
+            exchange.virtual_time = now.astimezone(self.scenario.zone)
             self.service.observe(now)
-            return operations.dispatch(self.service, request, credentials, zone=self.scenario.zone, now=now)
+            return operations.dispatch(
+                self.service, request, credentials, zone=self.scenario.zone, now=now, exchange=exchange
+            )
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return self.app(environ, start_response)

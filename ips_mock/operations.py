@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from .errors import IpsFault
+from .journal import Exchange
 from .model import Company, User
 from .model.jobs import JobDefinition, JobLog, JobLogDetail, Run, TaskProgress
 from .model.jobtypes import JOB_TYPES
@@ -266,7 +267,14 @@ OPERATIONS: Final[Mapping[str, Handler]] = {
 
 
 def dispatch(
-    service: IpsService, request: SoapRequest, credentials: Credentials, *, zone: ZoneInfo, now: datetime
+    service: IpsService,
+    request: SoapRequest,
+    credentials: Credentials,
+    *,
+    zone: ZoneInfo,
+    now: datetime,
+    exchange: Exchange | None = None,
+    stub: Callable[[str], etree._Element | None] | None = None,
 ) -> etree._Element:
     """Run one request through the checks in a fixed order and return the encoded ``<op>Return``.
 
@@ -277,14 +285,24 @@ def dispatch(
     operation = request.operation
     handler = OPERATIONS.get(operation)
     param_type, result_type = schema.param(operation), schema.result(operation)
-    if handler is None or param_type is None or result_type is None:
-        if operation in wsdl_operations(request.api_version):
-            raise IpsFault(IpsFault.EXCEPTION, f"ips-mock does not implement {operation}")
+    modelled = handler is not None and param_type is not None and result_type is not None
+    known = operation in wsdl_operations(request.api_version)
+    if not modelled and not known:
         raise IpsFault.invalid_request_xml(
             f"Unknown operation {operation!r} in namespace {request.api_version.namespace}"
         )
     caller = service.authenticate(credentials.user, credentials.password, access_token=credentials.access_token)
+    if exchange is not None:
+        exchange.caller = caller.email
     service.authorize(caller, operation)
+    if stub is not None and (canned := stub(operation)) is not None:
+        if exchange is not None:
+            exchange.injected = "stub"
+        return canned
+    if handler is None or param_type is None or result_type is None:
+        raise IpsFault(IpsFault.EXCEPTION, f"ips-mock does not implement {operation}")
     params = decode(request.param, param_type, schema)
+    if exchange is not None:
+        exchange.params = params
     result = handler(Call(service, caller, params, zone, credentials.locale or caller.locale, now))
     return encode(f"{operation}Return", result, result_type, schema)
