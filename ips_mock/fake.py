@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -11,13 +12,16 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from . import operations
-from .app import DEFAULT_MAX_REQUEST_BYTES, HandlerError, IpsApp
+from .app import DEFAULT_MAX_REQUEST_BYTES, HandlerError, IpsApp, TransportFault
 from .clock import FakeClock
+from .errors import IpsFault, ScenarioError
 from .journal import Exchange, Journal
 from .model import State
 from .protocol.auth import Credentials
 from .protocol.envelope import SoapRequest
 from .scenario import DEFAULT_SCENARIO, Scenario, load_scenario
+from .scenario.spec import FaultAction
+from .scripted import Injector, check_scenario, install_jobs, job_name_of, unmet_expectations
 from .service import IpsService
 
 if TYPE_CHECKING:
@@ -44,6 +48,7 @@ class FakeIps:
     ) -> None:
         self._lock = threading.RLock()
         self.scenario = _as_scenario(scenario if scenario is not None else DEFAULT_SCENARIO)
+        check_scenario(self.scenario)
         self.journal = Journal()
         self.app = IpsApp(
             self._dispatch, max_request_bytes=max_request_bytes, journal=self.journal, virtual_now=self.now
@@ -60,9 +65,16 @@ class FakeIps:
     def load(self, scenario: ScenarioSource) -> None:
         """Replace the scenario and rebuild all state from it. A bad scenario changes nothing."""
         loaded = _as_scenario(scenario)
+        check_scenario(loaded)
         with self._lock:
+            previous = self.scenario
             self.scenario = loaded
-            self._rebuild()
+            try:
+                self._rebuild()
+            except ScenarioError:
+                self.scenario = previous  # a bad scenario changes nothing
+                self._rebuild()
+                raise
 
     def reset(self) -> None:
         """Back to the loaded scenario: state and clock rebuilt from scratch, handler errors forgotten."""
@@ -70,9 +82,14 @@ class FakeIps:
             self._rebuild()
 
     def _rebuild(self) -> None:
-        self.clock = FakeClock(self.scenario.start)
-        self.state: State = self.scenario.build_state()
-        self.service = IpsService(self.state, zone=self.scenario.zone, misfire=self.scenario.misfire)
+        scenario = self.scenario
+        state = scenario.build_state()
+        service = IpsService(state, zone=scenario.zone, misfire=scenario.misfire, behaviours=scenario.behaviour_for)
+        install_jobs(scenario, state, service)
+        self.clock = FakeClock(scenario.start)
+        self.state: State = state
+        self.service = service
+        self.injector = Injector(scenario)
         self.app.errors.clear()
         self.journal.clear()
 
@@ -116,9 +133,49 @@ class FakeIps:
             now = self.clock.now()
             exchange.virtual_time = now.astimezone(self.scenario.zone)
             self.service.observe(now)
+            rule = self.injector.fault_for(request.operation, job_name_of(request.param), credentials.user, now)
+        if rule is not None:
+            self._inject(rule.action, exchange)
+        with self._lock:
+            now = self.clock.now()  # a delay may have let a test move the clock
+            self.service.observe(now)
             return operations.dispatch(
-                self.service, request, credentials, zone=self.scenario.zone, now=now, exchange=exchange
+                self.service,
+                request,
+                credentials,
+                zone=self.scenario.zone,
+                now=now,
+                exchange=exchange,
+                stub=lambda operation: self.injector.stub_for(operation, request.api_version),
             )
+
+    def _inject(self, action: FaultAction, exchange: Exchange) -> None:
+        """Apply a scenario fault: sleep (outside the lock), or answer with a fault or below SOAP."""
+        exchange.injected = action.kind
+        if action.kind == "delay":
+            time.sleep(action.delay.total_seconds())
+        elif action.kind == "fault":
+            raise IpsFault(action.code, action.reason)
+        elif action.kind == "http":
+            raise TransportFault("http", action.status, action.body.encode(), action.content_type or "text/plain")
+        elif action.kind == "drop":
+            raise TransportFault("drop")
+        else:
+            raise TransportFault("garbage", 200, self.injector.garbage(action.size))
+
+    # ------------------------------------------------------------------------------------------ checking
+
+    def unmet_expectations(self) -> list[str]:
+        """The scenario's ``expect`` entries that do not hold now, one located message each."""
+        with self._lock:
+            return unmet_expectations(self.scenario, self.journal, self.state)
+
+    def verify(self) -> None:
+        """Raise ``AssertionError`` describing handler errors and unmet expectations, if there are any."""
+        problems = [f"ips-mock handler error in {e.operation or 'request'}: {e.exception!r}" for e in self.errors]
+        problems += self.unmet_expectations()
+        if problems:
+            raise AssertionError("\n".join(problems) + "\n" + self.journal.report())
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return self.app(environ, start_response)

@@ -325,6 +325,7 @@ class IpsService:
         definition.trigger.state = TriggerState.NONE
         definition.trigger.generation += 1
         del self.state.definitions[definition.handle]
+        self.state.deleted.append(definition)
         for run in [r for r in self.state.active_runs() if r.definition is definition]:
             self.scheduler.stop(run, now, caller.email)
 

@@ -85,7 +85,7 @@ def test_layer_imports_point_down_only(layer: str) -> None:
                 )
 
 
-COMPOSITION = {"fake.py"}  # composes every layer by design (DESIGN.md §2)
+COMPOSITION = {"fake.py", "scripted.py"}  # composes every layer by design (DESIGN.md §2)
 
 
 def test_operations_is_the_only_bridge_between_protocol_and_service() -> None:

@@ -35,7 +35,8 @@ class State:
     """Keyed by lower-cased e-mail: IPS e-mail addresses are case-insensitive."""
     seed: int = 0
     definitions: dict[str, JobDefinition] = field(default_factory=dict)
-    """Live job definitions by submit handle (deleted ones leave)."""
+    """Live job definitions by submit handle (deleted ones move to ``deleted``)."""
+    deleted: list[JobDefinition] = field(default_factory=list)
     runs: dict[int, Run] = field(default_factory=dict)
     """Every run ever, by run id, active or done."""
     logs: list[JobLog] = field(default_factory=list)

@@ -24,7 +24,7 @@ from lxml import etree
 from ..errors import IpsFault
 from .schema import ComplexType, Field, Schema
 
-__all__ = ["decode", "encode", "format_datetime", "format_double", "parse_datetime"]
+__all__ = ["decode", "encode", "format_datetime", "format_double", "from_mapping", "parse_datetime"]
 
 XSI_NIL: Final = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 
@@ -238,3 +238,63 @@ def format_double(value: float) -> str:
     mantissa, _, exponent = text.partition("e")
     mantissa = mantissa if "." in mantissa else f"{mantissa}.0"
     return f"{mantissa}E{int(exponent)}"
+
+
+# ---------------------------------------------------------------------------------------- plain mappings
+
+
+def from_mapping(value: Any, ctype: ComplexType, schema: Schema, path: str = "") -> dict[str, Any]:
+    """Check a plain mapping (e.g. from a scenario file) against a complex type, as :func:`decode` checks XML.
+
+    Arrays may be given as lists. Returns the same shape :func:`decode` would, and raises the same faults:
+    30003 for an unknown field, 30002 for a missing required one, 30001 for a value of the wrong type.
+    """
+    if not isinstance(value, Mapping):
+        raise IpsFault.invalid_parameter(path or ctype.name, f"expected a mapping of {ctype.name} fields")
+    unknown = [key for key in value if ctype.field(key) is None]
+    if unknown:
+        expected = ", ".join(f.name for f in ctype.fields) or "no fields"
+        raise IpsFault.invalid_request_xml(f"Unknown field {unknown[0]!r} in {path or ctype.name}; expected {expected}")
+    out: dict[str, Any] = {}
+    for f in ctype.fields:
+        where = f"{path}/{f.name}".lstrip("/")
+        if value.get(f.name) is None:
+            if f.required:
+                raise IpsFault.missing_parameter(where)
+            if f.repeated:
+                out[f.name] = []
+            continue
+        item = value[f.name]
+        if f.repeated:
+            items = item if isinstance(item, list) else [item]
+            out[f.name] = [_from_value(one, f, schema, f"{where}[{i}]") for i, one in enumerate(items, start=1)]
+        else:
+            out[f.name] = _from_value(item, f, schema, where)
+    return out
+
+
+def _from_value(value: Any, field: Field, schema: Schema, path: str) -> Any:
+    if not field.is_simple:
+        ctype = schema.type(field.type)
+        item = ctype.array_item
+        if item is not None and isinstance(value, list):
+            value = {item.name: value}
+        decoded = from_mapping(value, ctype, schema, path)
+        return decoded[item.name] if item is not None else decoded
+    kinds: dict[str, tuple[type, ...]] = {
+        "string": (str,),
+        "int": (int,),
+        "long": (int,),
+        "double": (int, float),
+        "boolean": (bool,),
+        "dateTime": (str, datetime),
+    }
+    if (isinstance(value, bool) and field.type != "boolean") or not isinstance(value, kinds[field.type]):
+        raise IpsFault.invalid_parameter(path, f"{value!r} is not a valid xsd:{field.type}")
+    if field.type in _INT_RANGES:
+        return _parse_simple(str(value), field.type, path)
+    if field.type == "double" and isinstance(value, int | float):
+        return float(value)
+    if field.type == "dateTime" and isinstance(value, str):
+        return _parse_simple(value, "dateTime", path)
+    return value

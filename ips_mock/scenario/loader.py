@@ -8,9 +8,10 @@ schema cannot express. Every error names the file, the line and the field path, 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final
@@ -22,14 +23,37 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
+from ..cron import CronSchedule, ScheduleError
 from ..errors import ScenarioError
 from ..model import Company, State, User
+from ..model.behaviour import Behaviour, ProgressStep
 from ..model.roles import Role
+from .spec import (
+    BehaviourRule,
+    CallExpectation,
+    Expectations,
+    FaultAction,
+    FaultRule,
+    JobExpectation,
+    JobSeed,
+    LogExpectation,
+    StubSpec,
+    TimelineStep,
+)
 
-__all__ = ["DEFAULT_SCENARIO", "Scenario", "load_scenario", "scenario_json_schema"]
+__all__ = [
+    "DEFAULT_SCENARIO",
+    "Scenario",
+    "load_scenario",
+    "parse_duration",
+    "scenario_json_schema",
+]
 
 DEFAULT_ZONE: Final = "America/Los_Angeles"
 DEFAULT_START: Final = "2026-01-05T09:00:00-08:00"
+MAX_DELAY: Final = timedelta(seconds=30)
+
+FieldPath = Sequence[str | int]
 
 
 def _builtin_path() -> Path:
@@ -47,50 +71,29 @@ def scenario_json_schema() -> dict[str, Any]:
     return schema
 
 
-@dataclass(frozen=True)
-class Scenario:
-    """A validated scenario. Immutable: every reset rebuilds fresh state from it."""
-
-    source: str
-    data: Mapping[str, Any]
-    zone: ZoneInfo
-    start: datetime
-    misfire: str
-    seed: int
-    companies: tuple[Company, ...]
-    users: tuple[User, ...]
-
-    def build_state(self) -> State:
-        return State.build(self.companies, self.users, seed=self.seed)
+_DURATION_RE: Final = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*")
+_UNITS: Final = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-class _Errors:
-    """Collects ``file:line: path: message`` lines against the parsed document."""
-
-    def __init__(self, source: str, document: Any) -> None:
-        self.source = source
-        self.document = document
-        self.lines: list[tuple[int, str]] = []
-
-    def add(self, path: Sequence[str | int], message: str) -> None:
-        line = _line_of(self.document, path)
-        where = f"{self.source}:{line}" if line else self.source
-        self.lines.append((line or 0, f"{where}: {_format_path(path) or '(top level)'}: {message}"))
-
-    def raise_if_any(self) -> None:
-        if self.lines:
-            ordered = [text for _, text in sorted(self.lines, key=lambda item: item[0])]
-            raise ScenarioError("\n".join(ordered))
+def parse_duration(value: float | str) -> timedelta:
+    """``90``, ``"90s"``, ``"2m"``, ``"1h30m"``, ``"500ms"``, ``"1d"`` as a timedelta."""
+    if isinstance(value, int | float):
+        return timedelta(seconds=value)
+    total, pos = 0.0, 0
+    for match in _DURATION_RE.finditer(value):
+        if match.start() != pos:
+            break
+        total += float(match[1]) * _UNITS[match[2]]
+        pos = match.end()
+    if pos != len(value) or not value.strip():
+        raise ValueError(f"{value!r} is not a duration such as 90s, 2m, 1h30m, 500ms or 1d")
+    return timedelta(seconds=total)
 
 
-def _format_path(path: Sequence[str | int]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+# ------------------------------------------------------------------------------------------------ locating
 
 
-def _line_of(document: Any, path: Sequence[str | int]) -> int | None:
+def _line_of(document: Any, path: FieldPath) -> int | None:
     """1-based line of the deepest node of ``path`` that the YAML document holds (None for a plain mapping)."""
     node, line = document, None
     for part in path:
@@ -104,6 +107,74 @@ def _line_of(document: Any, path: Sequence[str | int]) -> int | None:
     if line is None and isinstance(document, CommentedMap | CommentedSeq):
         line = document.lc.line + 1
     return line
+
+
+def format_path(path: FieldPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+@dataclass
+class _Errors:
+    """Collects ``file:line: path: message`` lines against the parsed document."""
+
+    source: str
+    document: Any
+    lines: list[tuple[int, str]] = field(default_factory=list)
+
+    def locate(self, path: FieldPath) -> tuple[int, str]:
+        line = _line_of(self.document, path)
+        where = f"{self.source}:{line}" if line else self.source
+        return line or 0, f"{where}: {format_path(path) or '(top level)'}"
+
+    def add(self, path: FieldPath, message: str) -> None:
+        line, where = self.locate(path)
+        self.lines.append((line, f"{where}: {message}"))
+
+    def raise_if_any(self) -> None:
+        if self.lines:
+            ordered = [text for _, text in sorted(self.lines, key=lambda item: item[0])]
+            raise ScenarioError("\n".join(ordered))
+
+
+# ------------------------------------------------------------------------------------------------ the result
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario. Immutable: every reset rebuilds fresh state from it."""
+
+    source: str
+    data: Mapping[str, Any]
+    zone: ZoneInfo
+    start: datetime
+    misfire: str
+    seed: int
+    companies: tuple[Company, ...]
+    users: tuple[User, ...]
+    jobs: tuple[JobSeed, ...] = ()
+    behaviours: tuple[BehaviourRule, ...] = ()
+    faults: tuple[FaultRule, ...] = ()
+    stubs: tuple[StubSpec, ...] = ()
+    timeline: tuple[TimelineStep, ...] = ()
+    expect: Expectations = field(default_factory=Expectations)
+
+    def build_state(self) -> State:
+        return State.build(self.companies, self.users, seed=self.seed)
+
+    def behaviour_for(self, job_name: str, job_type: str) -> Behaviour:
+        rule = next((r for r in self.behaviours if r.matches(job_name, job_type)), None)
+        return rule.behaviour if rule is not None else Behaviour()
+
+    def error(self, path: FieldPath, message: str) -> ScenarioError:
+        """A :class:`ScenarioError` located at ``path`` (for checks made when the scenario is put to use)."""
+        _, where = _Errors(self.source, self.data).locate(path)
+        return ScenarioError(f"{where}: {message}")
+
+
+# ------------------------------------------------------------------------------------------------- reading
 
 
 class _Constructor(RoundTripConstructor):
@@ -136,6 +207,24 @@ def _read(source: str | Path | Mapping[str, Any]) -> tuple[str, Any]:
     return str(path), document
 
 
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    """jsonschema's message, reworded where it would not tell a user what to write."""
+    rule: Any = error.validator_value
+    schema: Any = error.schema
+    last = error.absolute_path[-1] if error.absolute_path else None
+    if error.validator == "oneOf" and isinstance(rule, list):
+        keys = [k for option in rule for k in option.get("required", [])]
+        if keys:
+            return f"give exactly one of {', '.join(keys)}"
+    if error.validator == "not" and rule == {"required": ["exec_time", "exec_schedule"]}:
+        return "give exec_time or exec_schedule, not both"
+    if error.validator in ("minProperties", "maxProperties") and last == "job":
+        return "give exactly one job element, e.g. uploadUrlsJob: {...}"
+    if error.validator == "anyOf" and isinstance(schema, Mapping) and "duration" in str(schema.get("description")):
+        return f"{error.instance!r} is not a duration such as 90s, 2m, 1h30m, 500ms or 1d"
+    return str(error.message)
+
+
 def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
     """Read and validate a scenario; raise :class:`ScenarioError` listing every problem found."""
     name, document = _read(source)
@@ -149,63 +238,135 @@ def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
                 if key not in allowed:
                     errors.add([*path, key], f"unknown field; expected one of {', '.join(sorted(allowed))}")
             continue
-        errors.add(path, error.message)
+        if error.validator == "propertyNames":
+            path = [*path, error.instance] if isinstance(error.instance, str) else path
+        errors.add(path, _schema_message(error))
     errors.raise_if_any()
-    return _build(name, document, errors)
+    return _Builder(name, document, errors).build()
 
 
-def _build(name: str, document: Mapping[str, Any], errors: _Errors) -> Scenario:
-    clock = document.get("clock", {})
-    zone_name = clock.get("zone", DEFAULT_ZONE)
-    try:
-        zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        errors.add(["clock", "zone"], f"unknown time zone {zone_name!r}; use an IANA name such as {DEFAULT_ZONE}")
-        zone = ZoneInfo(DEFAULT_ZONE)
-    start = _instant(clock.get("start", DEFAULT_START), ["clock", "start"], errors)
+class _Builder:
+    """Semantic checks and conversion of a schema-valid document; collects every error before raising."""
 
-    companies: list[Company] = []
-    by_name: dict[str, Company] = {}
-    used_ids = {c["id"] for c in document.get("companies", []) if "id" in c}
-    next_id = 100
-    for i, spec in enumerate(document.get("companies", [])):
-        if "id" in spec:
-            company_id = spec["id"]
-        else:
-            while next_id in used_ids:
-                next_id += 100
-            company_id = next_id
-            used_ids.add(company_id)
-        if spec["name"] in by_name:
-            errors.add(["companies", i, "name"], f"duplicate company name {spec['name']!r}")
-        if any(c.id == company_id for c in companies):
-            errors.add(["companies", i, "id"], f"duplicate company id {company_id}")
-        expires = None
-        if "expires" in spec:
-            expires = _instant(spec["expires"], ["companies", i, "expires"], errors)
-        company = Company(
-            company_id,
-            spec["name"],
-            spec.get("root_path", f"{spec['name']}/"),
-            expires,
-            spec.get("ims_org_id"),
+    def __init__(self, name: str, document: Mapping[str, Any], errors: _Errors) -> None:
+        self.name = name
+        self.doc = document
+        self.errors = errors
+        self.companies: dict[str, Company] = {}
+        self.users: dict[str, User] = {}
+
+    def build(self) -> Scenario:
+        clock = self.doc.get("clock", {})
+        zone = self._zone(clock.get("zone", DEFAULT_ZONE))
+        start = self._instant(clock.get("start", DEFAULT_START), ["clock", "start"])
+        self._companies()
+        self._users()
+        jobs = tuple(self._job(i, spec, start) for i, spec in enumerate(self.doc.get("jobs", [])))
+        behaviours = tuple(self._behaviour(i, spec) for i, spec in enumerate(self.doc.get("behaviours", [])))
+        faults = tuple(self._fault(i, spec) for i, spec in enumerate(self.doc.get("faults", [])))
+        self._check_shadowed(faults)
+        stubs = tuple(
+            StubSpec(i, s["operation"], s.get("times"), s.get("xml"), s.get("fields"))
+            for i, s in enumerate(self.doc.get("stubs", []))
         )
-        companies.append(company)
-        by_name[company.name] = company
+        timeline = self._timeline(start)
+        expect = self._expect()
+        self.errors.raise_if_any()
+        assert start is not None  # an invalid start was reported above
+        return Scenario(
+            self.name,
+            self.doc,
+            zone,
+            start,
+            clock.get("misfire", "fire_all"),
+            int(self.doc.get("seed", 0)),
+            tuple(self.companies.values()),
+            tuple(self.users.values()),
+            jobs,
+            behaviours,
+            faults,
+            stubs,
+            timeline,
+            expect,
+        )
 
-    users: list[User] = []
-    for i, spec in enumerate(document.get("users", [])):
-        if any(u.email.lower() == spec["email"].lower() for u in users):
-            errors.add(["users", i, "email"], f"duplicate user {spec['email']!r}")
-        company_ids = set()
-        for j, company_name in enumerate(spec["companies"]):
-            if company_name not in by_name:
-                known = ", ".join(repr(n) for n in by_name) or "none"
-                errors.add(["users", i, "companies", j], f"unknown company {company_name!r}; known: {known}")
+    # ------------------------------------------------------------------------------------------ scalars
+
+    def _zone(self, name: str) -> ZoneInfo:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.errors.add(["clock", "zone"], f"unknown time zone {name!r}; use an IANA name such as {DEFAULT_ZONE}")
+            return ZoneInfo(DEFAULT_ZONE)
+
+    def _instant(self, value: str, path: FieldPath) -> datetime | None:
+        try:
+            instant = datetime.fromisoformat(value)
+        except ValueError:
+            self.errors.add(path, f"{value!r} is not an ISO 8601 instant such as 2030-01-01T00:00:00-08:00")
+            return None
+        if instant.tzinfo is None:
+            self.errors.add(path, f"{value!r} has no offset; write one, e.g. {value}-08:00 or {value}Z")
+            return None
+        return instant
+
+    def _duration(self, value: Any, path: FieldPath, default: timedelta) -> timedelta:
+        if value is None:
+            return default
+        try:
+            return parse_duration(value)
+        except ValueError as exc:
+            self.errors.add(path, str(exc))
+            return default
+
+    def _user(self, email: str, path: FieldPath) -> User | None:
+        user = self.users.get(email.lower())
+        if user is None:
+            known = ", ".join(repr(u.email) for u in self.users.values()) or "none"
+            self.errors.add(path, f"unknown user {email!r}; known: {known}")
+        return user
+
+    def _company(self, name: str, path: FieldPath) -> Company | None:
+        company = self.companies.get(name)
+        if company is None:
+            known = ", ".join(repr(n) for n in self.companies) or "none"
+            self.errors.add(path, f"unknown company {name!r}; known: {known}")
+        return company
+
+    # ----------------------------------------------------------------------------------------- sections
+
+    def _companies(self) -> None:
+        specs = self.doc.get("companies", [])
+        used_ids = {c["id"] for c in specs if "id" in c}
+        next_id = 100
+        for i, spec in enumerate(specs):
+            if "id" in spec:
+                company_id = spec["id"]
             else:
-                company_ids.add(by_name[company_name].id)
-        users.append(
-            User(
+                while next_id in used_ids:
+                    next_id += 100
+                company_id = next_id
+                used_ids.add(company_id)
+            if spec["name"] in self.companies:
+                self.errors.add(["companies", i, "name"], f"duplicate company name {spec['name']!r}")
+                continue
+            if any(c.id == company_id for c in self.companies.values()):
+                self.errors.add(["companies", i, "id"], f"duplicate company id {company_id}")
+            expires = self._instant(spec["expires"], ["companies", i, "expires"]) if "expires" in spec else None
+            root = spec.get("root_path", f"{spec['name']}/")
+            self.companies[spec["name"]] = Company(company_id, spec["name"], root, expires, spec.get("ims_org_id"))
+
+    def _users(self) -> None:
+        for i, spec in enumerate(self.doc.get("users", [])):
+            if spec["email"].lower() in self.users:
+                self.errors.add(["users", i, "email"], f"duplicate user {spec['email']!r}")
+                continue
+            company_ids = set()
+            for j, company_name in enumerate(spec["companies"]):
+                company = self._company(company_name, ["users", i, "companies", j])
+                if company is not None:
+                    company_ids.add(company.id)
+            self.users[spec["email"].lower()] = User(
                 id=i + 1,
                 email=spec["email"],
                 password=spec["password"],
@@ -215,20 +376,187 @@ def _build(name: str, document: Mapping[str, Any], errors: _Errors) -> Scenario:
                 last_name=spec.get("last_name", ""),
                 locale=spec.get("locale", "en-US"),
             )
+
+    def _job(self, i: int, spec: Mapping[str, Any], start: datetime | None) -> JobSeed:
+        at: list[str | int] = ["jobs", i]
+        company = self._company(spec["company"], [*at, "company"])
+        user = self._user(spec["submitted_by"], [*at, "submitted_by"])
+        if company is not None and user is not None and not user.belongs_to(company.id):
+            self.errors.add([*at, "submitted_by"], f"{user.email} is not a member of {company.name}")
+        names = [s["name"] for s in self.doc["jobs"][:i] if s.get("company") == spec["company"]]
+        if spec["name"] in names:
+            self.errors.add([*at, "name"], f"duplicate job name {spec['name']!r} in {spec['company']}")
+        if (schedule := spec.get("exec_schedule")) is not None:
+            try:
+                CronSchedule.parse(schedule)
+            except ScheduleError as exc:
+                self.errors.add([*at, "exec_schedule"], str(exc))
+        exec_time = self._instant(spec["exec_time"], [*at, "exec_time"]) if "exec_time" in spec else None
+        if exec_time is not None and start is not None and exec_time < start:
+            self.errors.add([*at, "exec_time"], f"{spec['exec_time']} is before clock.start {start.isoformat()}")
+        past = []
+        for j, value in enumerate(spec.get("past_runs", [])):
+            fired = self._instant(value, [*at, "past_runs", j])
+            if fired is not None and start is not None and fired >= start:
+                self.errors.add([*at, "past_runs", j], f"{value} is not before clock.start {start.isoformat()}")
+            elif fired is not None:
+                past.append(fired)
+        ((element, job_spec),) = spec["job"].items()
+        return JobSeed(
+            i,
+            spec["company"],
+            spec["name"],
+            spec["submitted_by"],
+            exec_time,
+            schedule,
+            spec.get("paused", False),
+            spec.get("description"),
+            spec.get("locale"),
+            element,
+            job_spec if isinstance(job_spec, Mapping) else {},
+            tuple(sorted(past)),
         )
-    errors.raise_if_any()
-    assert start is not None  # an invalid start was reported above
-    misfire = clock.get("misfire", "fire_all")
-    return Scenario(name, document, zone, start, misfire, int(document.get("seed", 0)), tuple(companies), tuple(users))
 
+    def _behaviour(self, i: int, spec: Mapping[str, Any]) -> BehaviourRule:
+        at: list[str | int] = ["behaviours", i]
+        default = Behaviour()
+        start_delay = self._duration(spec.get("start_delay"), [*at, "start_delay"], default.start_delay)
+        waiting = self._duration(spec.get("waiting"), [*at, "waiting"], default.waiting)
+        duration = self._duration(spec.get("duration"), [*at, "duration"], default.duration)
+        steps = []
+        for j, step in enumerate(spec.get("steps", [])):
+            offset = self._duration(step["at"], [*at, "steps", j, "at"], timedelta(0))
+            running = start_delay + waiting
+            if offset <= running or (offset >= duration and not spec.get("stuck")):
+                self.errors.add(
+                    [*at, "steps", j, "at"],
+                    f"{step['at']} must fall while the run is Running: after {running} and before {duration}",
+                )
+            steps.append(ProgressStep(offset, step["progress"], step.get("message")))
+        if not spec.get("stuck") and duration < start_delay + waiting:
+            self.errors.add([*at, "duration"], f"{duration} is shorter than start_delay + waiting")
+        behaviour = Behaviour(
+            start_delay=start_delay,
+            waiting=waiting,
+            duration=duration,
+            steps=tuple(steps) if "steps" in spec else default.steps,
+            stuck=spec.get("stuck", False),
+            fatal_error=spec.get("fatal_error"),
+            error_items=spec.get("error_items", 0),
+            warning_items=spec.get("warning_items", 0),
+            stop_delay=self._duration(spec.get("stop_delay"), [*at, "stop_delay"], default.stop_delay),
+        )
+        if "steps" not in spec and (duration != default.duration or start_delay + waiting >= default.steps[0].at):
+            # The default 25/50/75 % steps are spread over the run as given, not over the default 60 s.
+            running = start_delay + waiting
+            span = duration - running
+            behaviour = replace(behaviour, steps=tuple(ProgressStep(running + span * p / 100, p) for p in (25, 50, 75)))
+        match = spec["match"]
+        return BehaviourRule(match.get("name"), match.get("type"), behaviour)
 
-def _instant(value: str, path: list[str | int], errors: _Errors) -> datetime | None:
-    try:
-        instant = datetime.fromisoformat(value)
-    except ValueError:
-        errors.add(path, f"{value!r} is not an ISO 8601 instant such as 2030-01-01T00:00:00-08:00")
-        return None
-    if instant.tzinfo is None:
-        errors.add(path, f"{value!r} has no offset; write one, e.g. {value}-08:00 or {value}Z")
-        return None
-    return instant
+    def _fault(self, i: int, spec: Mapping[str, Any]) -> FaultRule:
+        at: list[str | int] = ["faults", i]
+        match = spec["match"]
+        start = self._instant(match["from"], [*at, "match", "from"]) if "from" in match else None
+        until = self._instant(match["until"], [*at, "match", "until"]) if "until" in match else None
+        if start is not None and until is not None and until <= start:
+            self.errors.add([*at, "match", "until"], "must be after match.from")
+        if "user" in match:
+            self._user(match["user"], [*at, "match", "user"])
+        if "ips_fault" in spec:
+            code = spec["ips_fault"]["code"]
+            if code // 10000 not in (1, 2, 3):
+                self.errors.add([*at, "ips_fault", "code"], f"{code} is not an IPS fault code (10xxx, 20xxx, 30xxx)")
+            action = FaultAction("fault", code=code, reason=spec["ips_fault"].get("reason", "Injected by ips-mock"))
+        elif "http" in spec:
+            http = spec["http"]
+            action = FaultAction(
+                "http", status=http["status"], body=http.get("body", ""), content_type=http.get("content_type")
+            )
+        elif "delay" in spec:
+            delay = self._duration(spec["delay"], [*at, "delay"], timedelta(0))
+            if delay > MAX_DELAY:
+                self.errors.add([*at, "delay"], f"{spec['delay']} is longer than the {MAX_DELAY.seconds}s limit")
+            action = FaultAction("delay", delay=delay)
+        elif "drop" in spec:
+            action = FaultAction("drop")
+        else:
+            action = FaultAction("garbage", size=spec["garbage"])
+        return FaultRule(
+            i, match.get("operation"), match.get("job_name"), match.get("user"), start, until, spec.get("times"), action
+        )
+
+    def _check_shadowed(self, faults: Sequence[FaultRule]) -> None:
+        for later in faults:
+            for earlier in faults[: later.index]:
+                if earlier.action.kind != "delay" and earlier.covers(later):
+                    self.errors.add(
+                        ["faults", later.index],
+                        f"can never apply: faults[{earlier.index}] always matches the same requests first "
+                        "(narrow that one, give it 'times', or reorder)",
+                    )
+                    break
+
+    def _timeline(self, start: datetime | None) -> tuple[TimelineStep, ...]:
+        steps = []
+        last = start
+        for i, spec in enumerate(self.doc.get("timeline", [])):
+            at: list[str | int] = ["timeline", i]
+            if "advance" in spec:
+                steps.append(TimelineStep(i, advance=self._duration(spec["advance"], [*at, "advance"], timedelta(0))))
+                continue
+            if "move_to" in spec:
+                target = self._instant(spec["move_to"], [*at, "move_to"])
+                if target is not None and last is not None and target < last:
+                    self.errors.add(
+                        [*at, "move_to"], f"{spec['move_to']} goes back in time; the clock only moves forward"
+                    )
+                last = target or last
+                steps.append(TimelineStep(i, move_to=target))
+                continue
+            user = spec.get("as")
+            if user is not None:
+                self._user(user, [*at, "as"])
+            elif not self.users:
+                self.errors.add(at, "a call needs a user: add users, or 'as'")
+            expect = spec.get("expect", {})
+            steps.append(
+                TimelineStep(
+                    i,
+                    call=spec["call"],
+                    user=user,
+                    version=str(spec.get("version", "2014-04-03")),
+                    params=spec.get("params", {}),
+                    expect_fault=expect.get("fault"),
+                    expect_ok=bool(expect.get("ok")),
+                    expect_reply=expect.get("reply"),
+                )
+            )
+        return tuple(steps)
+
+    def _expect(self) -> Expectations:
+        spec = self.doc.get("expect", {})
+        calls = tuple(
+            CallExpectation(i, c["operation"], c.get("times"), c.get("at_least"), c.get("never", False), c.get("where"))
+            for i, c in enumerate(spec.get("calls", []))
+        )
+        for call in calls:
+            if sum(x is not None and x is not False for x in (call.times, call.at_least, call.never or None)) > 1:
+                self.errors.add(["expect", "calls", call.index], "give at most one of times, at_least, never")
+        jobs = []
+        for i, j in enumerate(spec.get("jobs", [])):
+            if "company" in j:
+                self._company(j["company"], ["expect", "jobs", i, "company"])
+            jobs.append(JobExpectation(i, j.get("company"), j["name"], j.get("state"), j.get("runs")))
+        logs = tuple(
+            LogExpectation(
+                i,
+                g["job_name"],
+                g.get("count"),
+                g.get("fatal_error"),
+                g.get("file_success_count"),
+                g.get("file_error_count"),
+            )
+            for i, g in enumerate(spec.get("logs", []))
+        )
+        return Expectations(calls, tuple(jobs), logs)

@@ -1,0 +1,263 @@
+"""What a scenario scripts at run time: seeded jobs, injected faults, canned replies, and expectations.
+
+This is composition code: it checks the scenario's job elements, stubs and calls against the protocol's type
+description (which the scenario loader cannot see) and reports problems at the scenario's file and line.
+"""
+
+from __future__ import annotations
+
+import collections
+import random
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, Final
+
+from lxml import etree
+
+from .errors import IpsFault, ScenarioError
+from .journal import Journal
+from .model import State
+from .model.jobs import RunState, TriggerState
+from .operations import OPERATIONS
+from .protocol.codec import encode, from_mapping
+from .protocol.ns import ApiVersion
+from .protocol.schema import schema_for, wsdl_operations
+from .scenario import Scenario
+from .scenario.spec import FaultRule, StubSpec
+from .service import IpsService
+
+__all__ = ["Injector", "check_scenario", "install_jobs", "job_name_of", "unmet_expectations"]
+
+_LATEST: Final = ApiVersion("2014-04-03")
+_RUN_STAMP: Final = re.compile(r"_\d{4}-\d{2}-\d{2}-\d{2}:\d{2}:\d{2}\.\d{3}(-\d+)?$")
+
+
+def _known_operation(name: str) -> bool:
+    return name in OPERATIONS or name in wsdl_operations(_LATEST)
+
+
+def check_scenario(scenario: Scenario) -> None:
+    """Check what only the protocol layer can check: operation names, stub replies and timeline parameters."""
+    problems: list[ScenarioError] = []
+    schema = schema_for(_LATEST)
+    for rule in scenario.faults:
+        if rule.operation is not None and not _known_operation(rule.operation):
+            problems.append(
+                scenario.error(["faults", rule.index, "match", "operation"], f"unknown operation {rule.operation!r}")
+            )
+    for stub in scenario.stubs:
+        try:
+            _compile_stub(stub)
+        except (ValueError, IpsFault) as exc:
+            problems.append(scenario.error(["stubs", stub.index], str(exc)))
+    for step in scenario.timeline:
+        if step.call is None:
+            continue
+        at: list[str | int] = ["timeline", step.index]
+        if not _known_operation(step.call):
+            problems.append(scenario.error([*at, "call"], f"unknown operation {step.call!r}"))
+            continue
+        param = schema.param(step.call)
+        if param is not None:
+            try:
+                from_mapping(step.params or {}, param, schema_for(ApiVersion(step.version)))
+            except IpsFault as exc:
+                problems.append(scenario.error([*at, "params"], exc.reason))
+            except KeyError:
+                problems.append(scenario.error([*at, "version"], f"unknown API version {step.version!r}"))
+    for call in scenario.expect.calls:
+        if not _known_operation(call.operation):
+            problems.append(
+                scenario.error(["expect", "calls", call.index, "operation"], f"unknown operation {call.operation!r}")
+            )
+    if problems:
+        raise ScenarioError("\n".join(str(p) for p in problems))
+
+
+def install_jobs(scenario: Scenario, state: State, service: IpsService) -> None:
+    """Submit the scenario's jobs at ``clock.start`` and run their past runs, as if they had happened."""
+    schema = schema_for(_LATEST)
+    for seed in scenario.jobs:
+        at: list[str | int] = ["jobs", seed.index]
+        company = state.company_by_name(seed.company)
+        user = state.user_by_email(seed.submitted_by)
+        if company is None or user is None:  # ruled out by the loader
+            raise AssertionError(f"jobs[{seed.index}]: company or user vanished")
+        element = schema.type(seed.element[:1].upper() + seed.element[1:])
+        try:
+            job = from_mapping(seed.spec, element, schema, seed.element)
+        except IpsFault as exc:
+            raise scenario.error([*at, "job", seed.element], exc.reason) from None
+        params: dict[str, Any] = {"companyHandle": company.handle, "jobName": seed.name, seed.element: job}
+        if seed.exec_time is not None:
+            params["execTime"] = seed.exec_time
+        if seed.exec_schedule is not None:
+            params["execSchedule"] = seed.exec_schedule
+        if seed.description is not None:
+            params["description"] = seed.description
+        if seed.locale is not None:
+            params["locale"] = seed.locale
+        try:
+            handle = service.submit_job(user, scenario.start, params)
+        except IpsFault as exc:
+            raise scenario.error(at, exc.reason) from None
+        definition = state.definitions[handle]
+        if seed.paused:
+            service.scheduler.pause(definition)
+        for fired in seed.past_runs:
+            service.scheduler.fire(definition, fired)
+    service.observe(scenario.start)
+
+
+# ------------------------------------------------------------------------------------------------- injection
+
+
+def _compile_stub(stub: StubSpec) -> tuple[etree._Element | None, Mapping[str, Any] | None]:
+    if not _known_operation(stub.operation):
+        raise ValueError(f"unknown operation {stub.operation!r}")
+    if stub.xml is not None:
+        try:
+            root = etree.fromstring(stub.xml.encode(), etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError as exc:
+            raise ValueError(f"xml is not well-formed: {exc.msg}") from None
+        if etree.QName(root).localname != f"{stub.operation}Return":
+            raise ValueError(f"xml must be a <{stub.operation}Return> element, not <{etree.QName(root).localname}>")
+        return root, None
+    schema = schema_for(_LATEST)
+    result = schema.result(stub.operation)
+    if result is None:
+        raise ValueError(
+            f"fields can only describe operations whose types ips-mock knows ({', '.join(OPERATIONS)}); "
+            f"write {stub.operation}Return as xml instead"
+        )
+    return None, from_mapping(stub.fields or {}, result, schema, f"{stub.operation}Return")
+
+
+def _in_namespace(element: etree._Element, namespace: str) -> etree._Element:
+    """A copy of ``element`` with every element in ``namespace`` (default namespace, no prefixes)."""
+    copy = etree.Element(f"{{{namespace}}}{etree.QName(element).localname}", nsmap={None: namespace})
+    copy.text = element.text
+    for child in element:
+        if isinstance(child.tag, str):
+            copy.append(_in_namespace(child, namespace))
+            copy[-1].tail = child.tail
+    return copy
+
+
+def job_name_of(param: etree._Element) -> str | None:
+    """The job a request is about, for fault matching: jobName, originalName, or the name in jobHandle."""
+    values = {etree.QName(c).localname: (c.text or "").strip() for c in param if isinstance(c.tag, str)}
+    if values.get("jobName"):
+        return values["jobName"]
+    if values.get("originalName"):
+        return values["originalName"]
+    parts = values.get("jobHandle", "").split("|")
+    if len(parts) >= 4 and parts[0] == "j":
+        return parts[2] or _RUN_STAMP.sub("", parts[3]) or None
+    if len(parts) == 3:
+        return parts[1] or None
+    return None
+
+
+class Injector:
+    """The scenario's faults and stubs, with their remaining uses (reset with the fake)."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self._uses: collections.Counter[tuple[str, int]] = collections.Counter()
+        self._stubs = {stub.index: _compile_stub(stub) for stub in scenario.stubs}
+        self._garbage = random.Random(scenario.seed)
+
+    def _take(self, kind: str, index: int, times: int | None) -> bool:
+        if times is not None and self._uses[(kind, index)] >= times:
+            return False
+        self._uses[(kind, index)] += 1
+        return True
+
+    def fault_for(self, operation: str, job_name: str | None, user: str | None, now: datetime) -> FaultRule | None:
+        for rule in self.scenario.faults:
+            if rule.matches(operation, job_name, user, now) and self._take("fault", rule.index, rule.times):
+                return rule
+        return None
+
+    def garbage(self, size: int) -> bytes:
+        # Deterministic bytes that are never XML: no '<' at all.
+        return bytes(self._garbage.choice(b"abcdefghijklmnopqrstuvwxyz0123456789{}[]#%&*") for _ in range(size))
+
+    def stub_for(self, operation: str, version: ApiVersion) -> etree._Element | None:
+        for stub in self.scenario.stubs:
+            if stub.operation == operation and self._take("stub", stub.index, stub.times):
+                xml, fields = self._stubs[stub.index]
+                if xml is not None:
+                    return _in_namespace(xml, version.namespace)
+                schema = schema_for(version)
+                result = schema.result(operation)
+                if result is None or fields is None:  # ruled out when the stub was compiled
+                    raise AssertionError(f"stub for {operation} has no fields")
+                return encode(f"{operation}Return", fields, result, schema)
+        return None
+
+
+# ---------------------------------------------------------------------------------------------- expectations
+
+
+def unmet_expectations(scenario: Scenario, journal: Journal, state: State) -> list[str]:
+    """One line per scenario ``expect`` entry that does not hold, located in the scenario file."""
+    problems: list[str] = []
+
+    def fail(path: Sequence[str | int], message: str) -> None:
+        problems.append(str(scenario.error(path, message)))
+
+    for call in scenario.expect.calls:
+        found = len(journal.calls(call.operation, where=call.where))
+        at: list[str | int] = ["expect", "calls", call.index]
+        if call.never and found:
+            fail(at, f"{call.operation} was called {found} time(s), expected never")
+        elif call.times is not None and found != call.times:
+            fail(at, f"{call.operation} was called {found} time(s), expected {call.times}")
+        elif call.at_least is not None and found < call.at_least:
+            fail(at, f"{call.operation} was called {found} time(s), expected at least {call.at_least}")
+    for job in scenario.expect.jobs:
+        at = ["expect", "jobs", job.index]
+        companies = [c for c in state.companies.values() if job.company is None or c.name == job.company]
+        runs = [
+            r
+            for r in state.runs.values()
+            if r.definition.name == job.name and r.definition.company_id in {c.id for c in companies}
+        ]
+        ids = {c.id for c in companies}
+        definition = next((d for d in state.definitions.values() if d.name == job.name and d.company_id in ids), None)
+        deleted = any(d.name == job.name and d.company_id in ids for d in state.deleted)
+        if job.state is not None:
+            actual = _job_state(definition, runs, deleted)
+            if actual != job.state:
+                fail(at, f"job {job.name!r} is {actual}, expected {job.state}")
+        if job.runs is not None and len(runs) != job.runs:
+            fail(at, f"job {job.name!r} ran {len(runs)} time(s), expected {job.runs}")
+    for expected in scenario.expect.logs:
+        at = ["expect", "logs", expected.index]
+        logs = [log for log in state.logs if log.original_job_name == expected.job_name]
+        if expected.count is not None and len(logs) != expected.count:
+            fail(at, f"{len(logs)} log(s) for {expected.job_name!r}, expected {expected.count}")
+        for name, value in (
+            ("fatal_error", expected.fatal_error),
+            ("file_success_count", expected.file_success_count),
+            ("file_error_count", expected.file_error_count),
+        ):
+            if value is not None and logs and any(getattr(log, name) != value for log in logs):
+                values = [getattr(log, name) for log in logs]
+                fail(at, f"{name} of the logs for {expected.job_name!r} is {values}, expected {value} in every log")
+    return problems
+
+
+def _job_state(definition: Any, runs: Sequence[Any], deleted: bool) -> str:
+    if any(r.state is not RunState.DONE for r in runs):
+        return "running"
+    if definition is None:
+        return "deleted" if deleted else "unknown"
+    if definition.trigger.state is TriggerState.PAUSED:
+        return "paused"
+    if definition.scheduled:
+        return "scheduled"
+    return "finished"
