@@ -23,7 +23,41 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8080, help="port to bind, 0 for any free one (default: %(default)s)")
     serve.add_argument("--scenario", help="scenario file (default: the built-in default scenario)")
+    check = commands.add_parser("check", help="validate scenario files")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    replay = commands.add_parser("replay", help="run a scenario's timeline and report differences")
+    replay.add_argument("file", metavar="FILE")
     return parser
+
+
+def _check(args: argparse.Namespace) -> int:
+    failed = False
+    for path in args.files:
+        try:
+            FakeIps(path)
+        except ScenarioError as exc:
+            failed = True
+            print(exc)
+        else:
+            print(f"{path}: ok")
+    return 1 if failed else 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from .replay import replay
+
+    try:
+        results, unmet = replay(args.file)
+    except ScenarioError as exc:
+        print(f"ips-mock: {exc}", file=sys.stderr)
+        return 1
+    for result in results:
+        print(result)
+    for problem in unmet:
+        print(f"{problem} (expect)")
+    failures = sum(not r.ok for r in results) + len(unmet)
+    print(f"{len(results)} steps, {failures} failed" if failures else f"{len(results)} steps, all as expected")
+    return 1 if failures else 0
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -61,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "check":
+        return _check(args)
+    if args.command == "replay":
+        return _replay(args)
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown commands first
 
 
