@@ -37,7 +37,7 @@ from .protocol.envelope import (
     soap_version_for_content_type,
 )
 from .protocol.schema import schema_for
-from .protocol.wsdl import render_wsdl
+from .protocol.wsdl import compiled_schemas, render_wsdl
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -64,6 +64,10 @@ Dispatch = Callable[[SoapRequest, Credentials, Exchange], etree._Element]
 TransportFault); fills in the exchange's virtual time, caller and parameters as it learns them."""
 
 
+class InvalidReplyError(Exception):
+    """A reply ips-mock produced does not validate against its own schema (runtime validation is on)."""
+
+
 @dataclass(frozen=True)
 class TransportFault(Exception):
     """Answer this request below the SOAP level: ``http`` (status and body), ``garbage`` (bytes) or ``drop``."""
@@ -87,12 +91,16 @@ class IpsApp:
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
         journal: Journal | None = None,
         virtual_now: Callable[[], datetime] | None = None,
+        validate_replies: bool = False,
     ) -> None:
         self._dispatch = dispatch
+        self.validate_replies = validate_replies
         self.max_request_bytes = max_request_bytes
         self.journal = journal if journal is not None else Journal()
         self._virtual_now = virtual_now or (lambda: datetime.now(UTC))
         self.errors: list[HandlerError] = []
+        self.unhandled: list[str] = []
+        """Requests to URLs or with methods the fake does not serve."""
         self.url_map = Map(
             [
                 Rule("/<webapp>/services/IpsApiService", endpoint="soap", methods=["POST"]),
@@ -122,6 +130,7 @@ class IpsApp:
             handler: Callable[..., Response] = getattr(self, f"on_{endpoint}")
             return handler(request, **values)
         except HTTPException as exc:
+            self.unhandled.append(f"{request.method} {request.path}: {exc.code} {exc.name}")
             return _text(
                 f"{exc.code} {exc.name}: {request.method} {request.path} is not an IPS API URL\n", exc.code or 404
             )
@@ -168,6 +177,8 @@ class IpsApp:
             if options.locale is None and (language := request.accept_languages.best):
                 options = replace(options, locale=language)  # IPS: authHeader, then Accept-Language (§2.2)
             result = self._dispatch(soap_request, options, exchange)
+            if self.validate_replies:
+                self._validate(soap_request, result)
             response = self._reply(request, options, render_reply(version, result), 200, version)
         except IpsFault as fault:
             exchange.fault_code, exchange.fault_reason = fault.code, fault.reason
@@ -190,6 +201,15 @@ class IpsApp:
             exchange.virtual_time = self._virtual_now()
         self.journal.record(exchange)
         return response
+
+    def _validate(self, request: SoapRequest, result: etree._Element) -> None:
+        """Check a reply against the schema ips-mock serves; a violation is a handler error, not a fault."""
+        schemas = compiled_schemas(request.api_version, tuple(operations.OPERATIONS))
+        schema = schemas[request.api_version.namespace]
+        if not schema.validate(etree.ElementTree(result)):
+            error = InvalidReplyError(f"{request.operation} reply does not match the IPS schema: {schema.error_log}")
+            self.errors.append(HandlerError(request.operation, error, str(error)))
+            log.error("%s", error)
 
     def _transport_fault(self, request: Request, injected: TransportFault, version: SoapVersion) -> Response:
         """A scenario's transport fault: an HTTP error page, garbage bytes, or a dropped connection."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,14 +45,28 @@ class FakeIps:
     """
 
     def __init__(
-        self, scenario: ScenarioSource | None = None, *, max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+        self,
+        scenario: ScenarioSource | None = None,
+        *,
+        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+        validate_replies: bool = False,
+        start: datetime | None = None,
     ) -> None:
+        """``validate_replies`` checks every reply against ips-mock's own schema and records a violation as a
+        handler error; ``start`` overrides the scenario's ``clock.start``."""
         self._lock = threading.RLock()
-        self.scenario = _as_scenario(scenario if scenario is not None else DEFAULT_SCENARIO)
+        loaded = _as_scenario(scenario if scenario is not None else DEFAULT_SCENARIO)
+        self.scenario = replace(loaded, start=start) if start is not None else loaded
         check_scenario(self.scenario)
         self.journal = Journal()
+        self.base_url: str | None = None
+        """Where the fake is served over HTTP (set by the pytest plugin; set it yourself with ServerThread)."""
         self.app = IpsApp(
-            self._dispatch, max_request_bytes=max_request_bytes, journal=self.journal, virtual_now=self.now
+            self._dispatch,
+            max_request_bytes=max_request_bytes,
+            journal=self.journal,
+            virtual_now=self.now,
+            validate_replies=validate_replies,
         )
         self._rebuild()
 
@@ -91,12 +106,47 @@ class FakeIps:
         self.service = service
         self.injector = Injector(scenario)
         self.app.errors.clear()
+        self.app.unhandled.clear()
         self.journal.clear()
 
     @property
     def errors(self) -> list[HandlerError]:
         """Unexpected exceptions raised inside the fake (each was answered with a 30000 fault)."""
         return self.app.errors
+
+    def unhandled(self) -> list[str]:
+        """Requests the fake could not handle: unknown URLs, and operations it does not implement or know."""
+        out = list(self.app.unhandled)
+        for e in self.journal:
+            reason = e.fault_reason or ""
+            if reason.startswith("ips-mock does not implement") or reason.startswith("Unknown operation"):
+                out.append(e.describe())
+        return out
+
+    # ------------------------------------------------------------------------------------------------ URLs
+
+    def _served(self) -> str:
+        if self.base_url is None:
+            raise RuntimeError(
+                "this fake is not served over HTTP: use the ips fixture, or set fake.base_url = server.url after "
+                "starting ServerThread(fake)"
+            )
+        return self.base_url.rstrip("/")
+
+    @property
+    def url(self) -> str:
+        """The SOAP endpoint, ``<base_url>/scene7/services/IpsApiService``."""
+        return f"{self._served()}/scene7/services/IpsApiService"
+
+    def wsdl_url(self, version: str = "2014-04-03") -> str:
+        """The WSDL ips-mock serves for ``version`` (its address points back at this server)."""
+        return f"{self._served()}/scene7/webservice/IpsApi-{version}.wsdl"
+
+    def intercept(self, *base_urls: str) -> Any:
+        """A context manager routing ``requests`` calls for ``base_urls`` (default: Adobe's hosts) to this fake."""
+        from .intercept import intercept
+
+        return intercept(self, *base_urls)
 
     # ------------------------------------------------------------------------------------------------ time
 
@@ -171,8 +221,11 @@ class FakeIps:
             return unmet_expectations(self.scenario, self.journal, self.state)
 
     def verify(self) -> None:
-        """Raise ``AssertionError`` describing handler errors and unmet expectations, if there are any."""
+        """Raise ``AssertionError`` describing handler errors, requests the fake could not handle and unmet
+        expectations, if there are any, with the journal."""
+        __tracebackhide__ = True
         problems = [f"ips-mock handler error in {e.operation or 'request'}: {e.exception!r}" for e in self.errors]
+        problems += [f"ips-mock could not handle: {line}" for line in self.unhandled()]
         problems += self.unmet_expectations()
         if problems:
             raise AssertionError("\n".join(problems) + "\n" + self.journal.report())

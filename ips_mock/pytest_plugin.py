@@ -1,13 +1,191 @@
 """The ips-mock pytest plugin, loaded through the ``pytest11`` entry point ``ips_mock``.
 
-Never list it in a conftest as well: pytest would register it twice. Fixtures arrive with the plugin issue; for
-now it only registers the ``ips`` marker so that ``--strict-markers`` accepts it.
+Never list it in a conftest as well: pytest would register it twice.
+
+* ``ips_server`` (session): one server on 127.0.0.1, port 0, serving whichever fake the current test uses.
+* ``ips`` (function): a fresh :class:`~ips_mock.FakeIps` for the test's scenario, served by ``ips_server``;
+  verified after the test (errors inside the fake, requests it could not handle, unmet ``expect`` entries fail
+  the test with one report).
+* ``ips_client`` (function, needs zeep): a zeep client on the served WSDL, signed in as the first admin.
+* ``@pytest.mark.ips(scenario=..., start=..., verify=True, validate_responses=...)``: options; the marker alone
+  enables the ``ips`` fixture.
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
 import pytest
+
+from .fake import FakeIps
+from .model.roles import ADMIN_ROLES
+from .server import AppSwitch, ServerThread
+
+__all__ = ["IpsMarker"]
+
+_MARKER = "ips"
+
+
+@dataclass(frozen=True)
+class IpsMarker:
+    """The options of ``@pytest.mark.ips``."""
+
+    scenario: str | Path | Mapping[str, Any] | None = None
+    start: datetime | str | None = None
+    verify: bool = True
+    validate_responses: bool | None = None
+
+
+@dataclass
+class _Session:
+    server: ServerThread
+    switch: AppSwitch
+
+
+_SESSION = pytest.StashKey[_Session]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "ips_mock_scenario_dir", "directory of scenario files for @pytest.mark.ips(scenario=...)", default="scenarios"
+    )
+    parser.addini(
+        "ips_mock_default_scenario", "scenario for tests whose marker names none (default: built-in)", default=""
+    )
+    parser.addini(
+        "ips_mock_validate_responses",
+        "validate every reply against ips-mock's schema and fail the test on a violation",
+        type="bool",
+        default=False,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "ips(scenario=None, **options): run the test against an ips-mock fake")
+    config.addinivalue_line(
+        "markers",
+        "ips(scenario=None, start=None, verify=True, validate_responses=None): "
+        "run the test against an ips-mock fake (enables the ips fixture)",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The marker alone enables the fixture, as time-machine does for its marker.
+    for item in items:
+        marked = item.get_closest_marker(_MARKER) is not None
+        if marked and isinstance(item, pytest.Function) and "ips" not in item.fixturenames:
+            item.fixturenames.insert(0, "ips")
+
+
+def _options(item: pytest.Item) -> IpsMarker:
+    marker = item.get_closest_marker(_MARKER)
+    if marker is None:
+        return IpsMarker()
+    if marker.args:
+        raise pytest.UsageError(f"{item.nodeid}: use keywords with @pytest.mark.ips, e.g. scenario='nightly.yaml'")
+    try:
+        return IpsMarker(**marker.kwargs)
+    except TypeError as exc:
+        raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.ips: {exc}") from None
+
+
+def _scenario_path(config: pytest.Config, item: pytest.Item, name: str | Path) -> Path:
+    path = Path(name)
+    candidates = (
+        [path]
+        if path.is_absolute()
+        else [
+            config.rootpath / str(config.getini("ips_mock_scenario_dir")) / path,
+            Path(str(item.path)).parent / path,
+            config.rootpath / path,
+        ]
+    )
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise pytest.UsageError(
+        f"{item.nodeid}: scenario {str(name)!r} not found; looked at {', '.join(map(str, candidates))}"
+    )
+
+
+@pytest.fixture(scope="session")
+def ips_server(pytestconfig: pytest.Config) -> Iterator[ServerThread]:
+    """One ServerThread on 127.0.0.1 (port 0) for the session; each test's fake is switched in."""
+    switch = AppSwitch()
+    with ServerThread(switch) as server:
+        pytestconfig.stash[_SESSION] = _Session(server, switch)
+        yield server
+    del pytestconfig.stash[_SESSION]
+
+
+@pytest.fixture
+def ips(request: pytest.FixtureRequest, ips_server: ServerThread) -> Generator[FakeIps, None, None]:
+    """A fresh fake for this test, built from the marker's scenario (or the ini default, or the built-in one)."""
+    config = request.config
+    options = _options(request.node)
+    scenario: Any = options.scenario
+    if scenario is None and (default := str(config.getini("ips_mock_default_scenario"))):
+        scenario = default
+    if isinstance(scenario, str | Path):
+        scenario = _scenario_path(config, request.node, scenario)
+    start = datetime.fromisoformat(options.start) if isinstance(options.start, str) else options.start
+    validate = options.validate_responses
+    if validate is None:
+        validate = bool(config.getini("ips_mock_validate_responses"))
+    fake = FakeIps(scenario, start=start, validate_replies=validate)
+    fake.base_url = ips_server.url
+    session = config.stash[_SESSION]
+    session.switch.app = fake
+    request.node.stash[_FAKE] = (fake, options)
+    yield fake
+    session.switch.app = None
+
+
+_FAKE = pytest.StashKey[tuple[FakeIps, IpsMarker]]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    # Verify inside the call phase, so a problem in the fake fails the test itself (not an error at teardown).
+    __tracebackhide__ = True
+    result = yield
+    found = item.stash.get(_FAKE, None)
+    if found is not None:
+        fake, options = found
+        if options.verify:
+            fake.verify()
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    found = item.stash.get(_FAKE, None)
+    if found is not None and report.when == "call" and report.failed:
+        journal = found[0].journal.report()
+        if journal not in str(report.longrepr):  # verify() failures carry it already
+            report.sections.append(("ips-mock journal", journal))
+    return report
+
+
+@pytest.fixture
+def ips_client(ips: FakeIps) -> Any:
+    """A zeep client on the WSDL the fake serves, signed in (HTTP Basic) as the scenario's first admin."""
+    try:
+        import requests
+        import zeep
+    except ImportError:
+        pytest.skip("ips_client needs zeep: pip install zeep")
+    user = next((u for u in ips.scenario.users if u.role in ADMIN_ROLES), None) or next(iter(ips.scenario.users), None)
+    if user is None:
+        raise pytest.UsageError("ips_client needs a user in the scenario")
+    session = requests.Session()
+    session.auth = (user.email, user.password)
+    client: Any = zeep.Client  # zeep ships no type hints
+    transport: Any = zeep.Transport
+    return client(ips.wsdl_url(), transport=transport(session=session))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import WSGIApplication
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["ServerThread"]
+__all__ = ["AppSwitch", "ServerThread"]
 
 
 class _QuietRequestHandler(WSGIRequestHandler):
@@ -85,3 +86,20 @@ class ServerThread:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+class AppSwitch:
+    """A WSGI app that forwards to whichever app is current: one long-lived server, a fresh fake per test."""
+
+    def __init__(self, app: WSGIApplication | None = None) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        app = self.app
+        if app is None:
+            body = b"ips-mock: no fake is being served right now (request outside a test using the ips fixture)\n"
+            start_response(
+                "503 Service Unavailable", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]
+            )
+            return [body]
+        return app(environ, start_response)

@@ -8,14 +8,18 @@ Only the given operations are described: what ips-mock serves.
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from lxml import etree
 
 from . import ns
-from .schema import FAULT_ELEMENTS, LEGACY_AUTH_HEADER, ComplexType, Schema
+from .ns import ApiVersion
+from .schema import FAULT_ELEMENTS, LEGACY_AUTH_HEADER, ComplexType, Schema, schema_for
 
-__all__ = ["render_wsdl"]
+__all__ = ["compiled_schemas", "render_wsdl"]
 
 _W = f"{{{ns.WSDL}}}"
 _X = f"{{{ns.XSD}}}"
@@ -146,3 +150,16 @@ def render_wsdl(schema: Schema, operations: Sequence[str], service_url: str) -> 
         port_el = etree.SubElement(service, _W + "port", binding=f"tns:{binding}", name=port)
         etree.SubElement(port_el, f"{{{soap_ns}}}address", location=service_url)
     return etree.tostring(definitions, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+@functools.cache
+def compiled_schemas(version: ApiVersion, operations: tuple[str, ...]) -> dict[str, etree.XMLSchema]:
+    """The XML Schemas of the WSDL served for ``version`` and ``operations``, compiled, by target namespace."""
+    wsdl = etree.fromstring(render_wsdl(schema_for(version), operations, "http://ips-mock.invalid/"))
+    out: dict[str, etree.XMLSchema] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, schema_el in enumerate(wsdl.iterfind(f"{_W}types/{_X}schema")):
+            path = Path(tmp) / f"schema{i}.xsd"
+            path.write_bytes(etree.tostring(schema_el))
+            out[schema_el.get("targetNamespace", "")] = etree.XMLSchema(etree.parse(str(path)))
+    return out

@@ -7,6 +7,8 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
 from ips_mock import FakeIps, ServerThread
 from ips_mock.testing import real_wsdl_path
 
@@ -39,3 +41,20 @@ def test_quickstart_serve_command_and_default_port_match_the_cli() -> None:
     args = _parser().parse_args(["serve"])
     assert (args.host, args.port) == ("127.0.0.1", 8080)
     assert f"ips-mock listening on http://{args.host}:{args.port}" in text
+
+
+def _nutshell_blocks() -> list[str]:
+    section = README.read_text().split("## In a nutshell", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+
+
+def test_nutshell_pytest_example_is_the_example_test() -> None:
+    pytest_block = _nutshell_blocks()[0]
+    example = (Path(__file__).parent / "test_nutshell.py").read_text()
+    test = pytest_block.split("\n\n\n", 1)[1]  # the test function, after the imports
+    assert test in example
+
+
+def test_nutshell_example_without_pytest_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(README.parent)
+    exec(compile(_nutshell_blocks()[1], str(README), "exec"), {})
