@@ -9,15 +9,16 @@ ips-mock accepts (README "Choices"):
   ``L``/``LW`` in day-of-month, ``nL`` and ``n#k`` in day-of-week.
 
 Matching minutes are computed by cronsim (pinned in pyproject), which follows Debian cron across DST changes: a
-fire in a skipped hour happens at the first valid minute after it, a fire in a repeated hour happens once. This
-module adds the seconds and year fields and the error messages.
+fire in a skipped hour happens at the first valid minute after it; a fixed-time fire in a repeated hour happens
+once, an interval schedule fires through both passes. This module adds the seconds and year fields and the error
+messages.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -107,8 +108,10 @@ def _values(text: str, rule: _FieldRule) -> frozenset[int]:
 
 
 def _quartz_dow_to_cron(text: str) -> str:
-    """Quartz counts SUN=1..SAT=7, cron SUN=0..SAT=6: shift every number (names stay)."""
-    return re.sub(r"(?<!#)[1-7]", lambda m: str(int(m.group()) - 1), text)
+    """Quartz counts SUN=1..SAT=7, cron SUN=0..SAT=6: shift every day number (names, steps and nth stay)."""
+    # A step with no end runs to Quartz's last day (7 = SAT); spelled out, so it cannot wrap onto cron's 7 = SUN.
+    text = re.sub(r"(?<![-\w])(\*|[1-7])/", lambda m: f"{'1' if m[1] == '*' else m[1]}-7/", text)
+    return re.sub(r"(?<![#/])[1-7]", lambda m: str(int(m.group()) - 1), text)
 
 
 def _probe(expression: str) -> None:
@@ -177,10 +180,12 @@ class CronSchedule:
 
     def next_after(self, after: datetime, zone: ZoneInfo) -> datetime | None:
         """The first fire strictly after ``after``, in ``zone``; None when the schedule never fires again."""
-        local = after.astimezone(zone)
-        minute = local.replace(second=0, microsecond=0)
+        # Arithmetic and comparisons in UTC: on aware datetimes sharing one ZoneInfo, Python adds and compares
+        # wall-clock times and drops ``fold``, which merges the two passes of a repeated hour.
+        after_utc = after.astimezone(UTC)
+        minute = after.astimezone(zone).replace(second=0, microsecond=0)
         # The current minute may still hold a later second; CronSim only yields minutes after its start.
-        candidates = CronSim(self.minutes, minute - timedelta(minutes=1))
+        candidates = CronSim(self.minutes, (minute.astimezone(UTC) - timedelta(minutes=1)).astimezone(zone))
         for _ in range(100_000):  # a bound, so an impossible schedule cannot spin forever
             try:
                 fire_minute = next(candidates)
@@ -192,7 +197,7 @@ class CronSchedule:
                 if fire_minute.year not in self.years:
                     continue
             for second in sorted(self.seconds):
-                fire = fire_minute + timedelta(seconds=second)
-                if fire > local:
+                fire = (fire_minute.astimezone(UTC) + timedelta(seconds=second)).astimezone(zone)
+                if fire.astimezone(UTC) > after_utc:
                     return fire
         return None

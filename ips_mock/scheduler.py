@@ -1,5 +1,9 @@
 """Runs what is due: trigger fires and run steps, in (due time, sequence) order, at their exact virtual instants.
 
+Every instant it stores in the model is in UTC: time arithmetic and ordering on datetimes that share a zone go by
+wall clock and lose the repeated hour at the end of daylight saving time. The server zone is used only to name runs
+and to evaluate schedules; replies convert to it at the edge.
+
 There is no thread. The owner calls :meth:`Scheduler.run_until` with the current time before every request and after
 every clock move; each event runs with its own due time as "now", so a run that fired three days ago in a jump
 has the log it would have had if the clock had ticked through. Nothing here reads the time.
@@ -10,7 +14,7 @@ from __future__ import annotations
 import math
 import posixpath
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
@@ -69,6 +73,10 @@ _LABELS: Final = {
 _SUB_TYPES: Final = {"Full": "full", "Incremental": "increment", "FullWithSearch": "fullwithsearch"}
 
 
+def _utc(instant: datetime | None) -> datetime | None:
+    return None if instant is None else instant.astimezone(UTC)
+
+
 @dataclass
 class Scheduler:
     state: State
@@ -99,9 +107,9 @@ class Scheduler:
         trigger = definition.trigger
         trigger.generation += 1
         if trigger.schedule is not None:
-            trigger.next_fire = trigger.schedule.next_after(after, self.zone)
+            trigger.next_fire = _utc(trigger.schedule.next_after(after, self.zone))
         elif trigger.exec_time is not None:
-            trigger.next_fire = trigger.exec_time
+            trigger.next_fire = trigger.exec_time.astimezone(UTC)
         if trigger.next_fire is None:
             trigger.state = TriggerState.COMPLETE
             return
@@ -130,7 +138,7 @@ class Scheduler:
             trigger.state = TriggerState.COMPLETE
             trigger.next_fire = None
             return
-        following = trigger.schedule.next_after(at, self.zone)
+        following = _utc(trigger.schedule.next_after(at, self.zone))
         if following is not None and following <= now and self.misfire != "fire_all":
             # Catching up after a jump: 'skip' drops the missed fires, 'fire_once' runs one more for all of them.
             latest = following
@@ -138,7 +146,7 @@ class Scheduler:
                 latest = n
             if self.misfire == "fire_once":
                 self.fire(definition, latest)
-            following = trigger.schedule.next_after(now, self.zone)
+            following = _utc(trigger.schedule.next_after(now, self.zone))
         trigger.generation += 1
         trigger.next_fire = following
         if following is None:
@@ -151,9 +159,9 @@ class Scheduler:
     def fire(self, definition: JobDefinition, at: datetime) -> Run:
         """Start one run of ``definition`` at ``at``: it is ``New`` now and follows its behaviour's plan."""
         job_type = JOB_TYPES[definition.job_type]
-        local = at.astimezone(self.zone)
+        at = at.astimezone(UTC)
         run_id = self.state.take_run_id()
-        name = self._unique_run_name(definition, run_name(definition.name, local))
+        name = self._unique_run_name(definition, run_name(definition.name, at.astimezone(self.zone)))
         company = self.state.companies[definition.company_id]
         items = tuple(
             self._work_item(definition, job_type, s, company.root_path)
@@ -167,7 +175,7 @@ class Scheduler:
             submit_user_email=definition.submit_user_email,
             log_type=job_type.log.begin,
             job_sub_type=_SUB_TYPES.get(definition.submitted.get("publishType", ""), ""),
-            start_date=local,
+            start_date=at,
             description=definition.description or "",
             total_file_count=len(items),
         )
@@ -175,11 +183,11 @@ class Scheduler:
             id=run_id,
             definition=definition,
             name=name,
-            trigger_time=local,
+            trigger_time=at,
             state=RunState.NEW,
             progress=0,
             progress_message="",
-            last_progress_update=local,
+            last_progress_update=at,
             items=items,
             log=log,
             plan=definition.behaviour.plan(),
@@ -218,17 +226,16 @@ class Scheduler:
     def _step(self, run: Run, at: datetime) -> None:
         step = run.plan[run.next_step]
         run.next_step += 1
-        local = at.astimezone(self.zone)
         if step.kind == "wait":
             run.state = RunState.WAITING_COORDINATOR
         elif step.kind == "start":
-            self._start(run, local)
+            self._start(run, at)
         elif step.kind == "progress":
-            self._progress(run, local, step.progress, step.message)
+            self._progress(run, at, step.progress, step.message)
         elif step.kind == "stopped":
-            self._stopped(run, local)
+            self._stopped(run, at)
         else:
-            self._finish(run, local)
+            self._finish(run, at)
         self._schedule_next_step(run)
 
     def _start(self, run: Run, at: datetime) -> None:
@@ -326,17 +333,17 @@ class Scheduler:
         """stopJob: Stopping now, Done after the behaviour's stop delay, unprocessed items logged as cancelled."""
         if run.state in (RunState.STOPPING, RunState.DONE):
             return
-        local = at.astimezone(self.zone)
+        at = at.astimezone(UTC)
         if not run.log.details:  # stopped before it started: the log still records the stop
-            self._start(run, local)
+            self._start(run, at)
         run.state = RunState.STOPPING
-        run.last_progress_update = local
+        run.last_progress_update = at
         for task in run.tasks:
             task.task_state = "Stopping"
-        run.log.details.append(JobLogDetail("FileCancel", local, "stopped", (run.definition.name, by)))
+        run.log.details.append(JobLogDetail("FileCancel", at, "stopped", (run.definition.name, by)))
         # Replace what is left of the plan with the end of the stop; steps scheduled for the old plan are void.
         run.generation += 1
-        done_at = local + run.definition.behaviour.stop_delay - run.trigger_time
+        done_at = at + run.definition.behaviour.stop_delay - run.trigger_time
         run.plan = (*run.plan[: run.next_step], RunStep(done_at, "stopped"))
         self._schedule_next_step(run)
 

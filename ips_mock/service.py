@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -193,11 +193,11 @@ class IpsService:
             raise self._unknown_handle(handle)
         return definition
 
-    def _localize(self, instant: datetime) -> datetime:
-        """A client instant in the server zone; one without an offset is read as server local time."""
+    def _utc(self, instant: datetime) -> datetime:
+        """A client instant in UTC, as the model keeps every instant; one without an offset is server local time."""
         if instant.tzinfo is None:
-            return instant.replace(tzinfo=self.zone)
-        return instant.astimezone(self.zone)
+            instant = instant.replace(tzinfo=self.zone)
+        return instant.astimezone(UTC)
 
     def submit_job(self, caller: User, now: datetime, p: Mapping[str, Any]) -> str:
         company = self.company(caller, p["companyHandle"])
@@ -223,11 +223,12 @@ class IpsService:
             raise IpsFault.invalid_parameter("execTime", "give execTime or execSchedule, not both")
         trigger = Trigger(state=TriggerState.COMPLETE)
         if "execTime" in p:
-            exec_time = self._localize(p["execTime"])
+            exec_time = self._utc(p["execTime"])
             if exec_time < now:
                 raise IpsFault.invalid_parameter(
                     "execTime",
-                    f"{exec_time.isoformat()} is in the past (server time is {now.astimezone(self.zone).isoformat()})",
+                    f"{exec_time.astimezone(self.zone).isoformat()} is in the past "
+                    f"(server time is {now.astimezone(self.zone).isoformat()})",
                 )
             trigger = Trigger(exec_time=exec_time)
         elif "execSchedule" in p:
@@ -373,7 +374,7 @@ class IpsService:
             definitions = [d for d in definitions if d.handle == job_handle]
         if original_name is not None:
             definitions = [d for d in definitions if d.name == original_name]
-        far = datetime.max.replace(tzinfo=self.zone)
+        far = datetime.max.replace(tzinfo=UTC)
         return sorted(definitions, key=lambda d: (d.trigger.next_fire or far, d.handle))
 
     _LOG_SORT_KEYS: Final[Mapping[str, Callable[[IpsService, JobLog], Any]]] = {
@@ -409,9 +410,9 @@ class IpsService:
                 raise IpsFault(IpsFault.INVALID_REQUEST_USER, f"Invalid user handle '{user_handle}'")
             logs = [log for log in logs if log.submit_user_email.lower() == user.email.lower()]
         if (start := p.get("startDate")) is not None:
-            logs = [log for log in logs if log.start_date >= self._localize(start)]
+            logs = [log for log in logs if log.start_date >= self._utc(start)]
         if (end := p.get("endDate")) is not None:
-            logs = [log for log in logs if log.start_date <= self._localize(end)]
+            logs = [log for log in logs if log.start_date <= self._utc(end)]
         sort_by = p.get("sortBy", "StartDate")
         if sort_by not in self._LOG_SORT_KEYS:
             raise IpsFault.invalid_parameter("sortBy", f"{sort_by!r} is not one of {', '.join(self._LOG_SORT_KEYS)}")

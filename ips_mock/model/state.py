@@ -3,7 +3,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any, Literal
 
@@ -79,7 +79,8 @@ class State:
     # ------------------------------------------------------------------------------------------ events
 
     def schedule(self, due: datetime, kind: Literal["fire", "step"], key: str | int, generation: int) -> Event:
-        event = Event(due, self.next_seq, kind, key, generation)
+        # In UTC, so the heap orders real instants (same-zone datetimes compare by wall clock, ignoring fold).
+        event = Event(due.astimezone(UTC), self.next_seq, kind, key, generation)
         self.next_seq += 1
         heapq.heappush(self.events, event)
         return event
