@@ -133,20 +133,23 @@ class Scheduler:
 
     def _scheduled_fire(self, definition: JobDefinition, at: datetime, now: datetime) -> None:
         trigger = definition.trigger
-        self.fire(definition, at)
-        if trigger.schedule is None:
+        schedule = trigger.schedule
+        if schedule is None:
+            self.fire(definition, at)
             trigger.state = TriggerState.COMPLETE
             trigger.next_fire = None
             return
-        following = _utc(trigger.schedule.next_after(at, self.zone))
-        if following is not None and following <= now and self.misfire != "fire_all":
-            # Catching up after a jump: 'skip' drops the missed fires, 'fire_once' runs one more for all of them.
-            latest = following
-            while (n := trigger.schedule.next_after(latest, self.zone)) is not None and n <= now:
+        latest = at
+        if at < now and self.misfire != "fire_all":
+            # A fire the clock jumped over: 'skip' runs none of the missed fires, 'fire_once' one for all of them
+            # (stamped with the latest). A fire due exactly now is not missed and runs normally.
+            while (n := schedule.next_after(latest, self.zone)) is not None and n < now:
                 latest = n
             if self.misfire == "fire_once":
                 self.fire(definition, latest)
-            following = _utc(trigger.schedule.next_after(now, self.zone))
+        else:
+            self.fire(definition, at)
+        following = _utc(schedule.next_after(latest, self.zone))
         trigger.generation += 1
         trigger.next_fire = following
         if following is None:

@@ -237,9 +237,8 @@ class IpsService:
             except ScheduleError as exc:
                 raise IpsFault.invalid_parameter("execSchedule", str(exc)) from None
         existing = self._definition_named(company.id, name)
-        if existing is not None and (
-            existing.scheduled or any(r.definition is existing for r in self.state.active_runs())
-        ):
+        running = any(r.company_id == company.id and r.definition.name == name for r in self.state.active_runs())
+        if (existing is not None and existing.scheduled) or running:
             raise IpsFault.invalid_parameter(
                 "jobName",
                 f"a job named {name!r} is already scheduled or running in {company.name}; names must be unique",

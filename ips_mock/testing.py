@@ -19,6 +19,7 @@ from typing import Any, Final
 from lxml import etree
 
 from .protocol import ns
+from .protocol.schema import FAULT_ELEMENTS
 
 __all__ = [
     "REAL_WSDL_VERSIONS",
@@ -236,7 +237,9 @@ class SoapReply:
 
     @property
     def is_fault(self) -> bool:
-        return etree.QName(self.payload).namespace == ns.FLT
+        # The pre-4.0 body namespace is the fault namespace too: tell them apart by the element name.
+        qname = etree.QName(self.payload)
+        return qname.namespace == ns.FLT and qname.localname in FAULT_ELEMENTS
 
     @property
     def fault_kind(self) -> str | None:

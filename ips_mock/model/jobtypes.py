@@ -90,7 +90,9 @@ def _url_sources(spec: Mapping[str, Any]) -> Sequence[SourceItem]:
     for url in spec.get("urlArray", []):
         source = url["sourceUrl"]
         tail = source.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-        out.append(SourceItem(source, tail or None, url.get("destPath", "")))
+        # destPath is "the IPS file path and name": a trailing '/' names only the folder (the URL's file is kept).
+        folder, _, name = url.get("destPath", "").rpartition("/")
+        out.append(SourceItem(source, name or tail or None, folder))
     return out
 
 
