@@ -129,6 +129,8 @@ class IpsApp:
             endpoint, values = adapter.match()
             handler: Callable[..., Response] = getattr(self, f"on_{endpoint}")
             return handler(request, **values)
+        except ConnectionAbortedError:
+            raise  # a scenario's drop with no socket to close: the in-process caller sees the connection end
         except HTTPException as exc:
             self.unhandled.append(f"{request.method} {request.path}: {exc.code} {exc.name}")
             return _text(
@@ -186,7 +188,11 @@ class IpsApp:
             response = self._reply(request, options, render_fault(version, fault), status, version)
         except TransportFault as injected:
             exchange.injected = injected.kind
+            if injected.kind == "drop":
+                self._finish(exchange, version, 0)  # no answer at all
             response = self._transport_fault(request, injected, version)
+            if injected.kind == "drop":
+                return response
         except Exception as exc:
             self._record(exchange.operation, exc)
             internal = IpsFault(
@@ -195,12 +201,15 @@ class IpsApp:
             exchange.fault_code, exchange.fault_reason = internal.code, internal.reason
             status = options.fault_http_status or 500
             response = self._reply(request, options, render_fault(version, internal), status, version)
+        self._finish(exchange, version, response.status_code)
+        return response
+
+    def _finish(self, exchange: Exchange, version: SoapVersion, status: int) -> None:
         exchange.soap_version = "1.1" if version is SoapVersion.SOAP11 else "1.2"
-        exchange.status = response.status_code
+        exchange.status = status
         if exchange.virtual_time is None:
             exchange.virtual_time = self._virtual_now()
         self.journal.record(exchange)
-        return response
 
     def _validate(self, request: SoapRequest, result: etree._Element) -> None:
         """Check a reply against the schema ips-mock serves; a violation is a handler error, not a fault."""

@@ -62,11 +62,13 @@ class IpsFault(IpsMockError):
     MISSING_PARAMETER = 30002
     INVALID_REQUEST_XML = 30003
 
-    def __init__(self, code: int, reason: str, *, kind: FaultKind | None = None) -> None:
+    def __init__(self, code: int, reason: str, *, kind: FaultKind | None = None, field: str | None = None) -> None:
         super().__init__(f"{code}: {reason}")
         self.code = code
         self.reason = reason
         self.kind = kind if kind is not None else FaultKind.for_code(code)
+        self.field = field
+        """The parameter path the fault is about (e.g. ``uploadUrlsJob/emailSetting``), when there is one."""
 
     @property
     def is_client_error(self) -> bool:
@@ -83,8 +85,8 @@ class IpsFault(IpsMockError):
 
     @classmethod
     def missing_parameter(cls, name: str) -> IpsFault:
-        return cls(cls.MISSING_PARAMETER, f"Missing required parameter '{name}'")
+        return cls(cls.MISSING_PARAMETER, f"Missing required parameter '{name}'", field=name)
 
     @classmethod
     def invalid_parameter(cls, name: str, reason: str) -> IpsFault:
-        return cls(cls.INVALID_PARAMETER, f"Invalid value for parameter '{name}': {reason}")
+        return cls(cls.INVALID_PARAMETER, f"Invalid value for parameter '{name}': {reason}", field=name)

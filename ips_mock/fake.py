@@ -16,14 +16,14 @@ from lxml import etree
 from . import operations
 from .app import DEFAULT_MAX_REQUEST_BYTES, HandlerError, IpsApp, TransportFault
 from .clock import FakeClock
-from .errors import IpsFault, ScenarioError
+from .errors import IpsFault
 from .journal import Exchange, Journal
 from .model import State
 from .protocol.auth import Credentials
 from .protocol.envelope import SoapRequest
 from .scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 from .scenario.spec import FaultAction
-from .scripted import Injector, check_scenario, install_jobs, job_name_of, unmet_expectations
+from .scripted import Injector, build_runtime, job_name_of, unmet_expectations
 from .service import ClockWentBackError, IpsService
 
 if TYPE_CHECKING:
@@ -58,7 +58,6 @@ class FakeIps:
         self._lock = threading.RLock()
         loaded = _as_scenario(scenario if scenario is not None else DEFAULT_SCENARIO)
         self.scenario = replace(loaded, start=start) if start is not None else loaded
-        check_scenario(self.scenario)
         self.journal = Journal()
         self.base_url: str | None = None
         """Where the fake is served over HTTP (set by the pytest plugin; set it yourself with ServerThread)."""
@@ -81,16 +80,10 @@ class FakeIps:
     def load(self, scenario: ScenarioSource) -> None:
         """Replace the scenario and rebuild all state from it. A bad scenario changes nothing."""
         loaded = _as_scenario(scenario)
-        check_scenario(loaded)
+        runtime = build_runtime(loaded)  # raises before anything changes
         with self._lock:
-            previous = self.scenario
             self.scenario = loaded
-            try:
-                self._rebuild()
-            except ScenarioError:
-                self.scenario = previous  # a bad scenario changes nothing
-                self._rebuild()
-                raise
+            self._install(*runtime)
 
     def reset(self) -> None:
         """Back to the loaded scenario: state and clock rebuilt from scratch, handler errors forgotten."""
@@ -98,14 +91,13 @@ class FakeIps:
             self._rebuild()
 
     def _rebuild(self) -> None:
-        scenario = self.scenario
-        state = scenario.build_state()
-        service = IpsService(state, zone=scenario.zone, misfire=scenario.misfire, behaviours=scenario.behaviour_for)
-        install_jobs(scenario, state, service)
-        self.clock = FakeClock(scenario.start)
+        self._install(*build_runtime(self.scenario))
+
+    def _install(self, state: State, service: IpsService, injector: Injector) -> None:
+        self.clock = FakeClock(self.scenario.start)
         self.state: State = state
         self.service = service
-        self.injector = Injector(scenario)
+        self.injector = injector
         self.app.errors.clear()
         self.app.unhandled.clear()
         self.journal.clear()
@@ -193,6 +185,9 @@ class FakeIps:
             self._observe(now, request.operation)
             rule = self.injector.fault_for(request.operation, job_name_of(request.param), credentials.user, now)
         if rule is not None:
+            # The fault answers before authentication; the journal still says who asked for what.
+            exchange.caller = credentials.user
+            exchange.params = operations.peek_params(request)
             self._inject(rule.action, exchange)
         with self._lock:
             now = self.clock.now()  # a delay may have let a test move the clock

@@ -26,7 +26,7 @@ from .protocol.envelope import SoapRequest
 from .protocol.schema import schema_for, wsdl_operations
 from .service import IpsService
 
-__all__ = ["OPERATIONS", "Call", "dispatch"]
+__all__ = ["OPERATIONS", "Call", "dispatch", "peek_params"]
 
 
 @dataclass(frozen=True)
@@ -264,6 +264,18 @@ OPERATIONS: Final[Mapping[str, Handler]] = {
     "getJobLogDetails": get_job_log_details,
     "getAssetJobLogs": get_asset_job_logs,
 }
+
+
+def peek_params(request: SoapRequest) -> dict[str, Any] | None:
+    """The decoded parameters of a request, or None when the operation is not modelled or they do not decode."""
+    schema = schema_for(request.api_version)
+    param_type = schema.param(request.operation)
+    if request.operation not in OPERATIONS or param_type is None:
+        return None
+    try:
+        return decode(request.param, param_type, schema)
+    except IpsFault:
+        return None
 
 
 def dispatch(

@@ -27,7 +27,7 @@ from .scenario import Scenario
 from .scenario.spec import FaultRule, StubSpec
 from .service import IpsService
 
-__all__ = ["Injector", "check_scenario", "install_jobs", "job_name_of", "unmet_expectations"]
+__all__ = ["Injector", "build_runtime", "check_scenario", "install_jobs", "job_name_of", "unmet_expectations"]
 
 _LATEST: Final = ApiVersion("2014-04-03")
 _RUN_STAMP: Final = re.compile(r"_\d{4}-\d{2}-\d{2}-\d{2}:\d{2}:\d{2}\.\d{3}(-\d+)?$")
@@ -37,8 +37,8 @@ def _known_operation(name: str) -> bool:
     return name in OPERATIONS or name in wsdl_operations(_LATEST)
 
 
-def check_scenario(scenario: Scenario) -> None:
-    """Check what only the protocol layer can check: operation names, stub replies and timeline parameters."""
+def check_scenario(scenario: Scenario) -> list[ScenarioError]:
+    """What only the protocol layer can check: operation names, stub replies and timeline parameters."""
     problems: list[ScenarioError] = []
     schema = schema_for(_LATEST)
     for rule in scenario.faults:
@@ -49,8 +49,10 @@ def check_scenario(scenario: Scenario) -> None:
     for stub in scenario.stubs:
         try:
             _compile_stub(stub)
-        except (ValueError, IpsFault) as exc:
+        except ValueError as exc:
             problems.append(scenario.error(["stubs", stub.index], str(exc)))
+        except IpsFault as exc:
+            problems.append(scenario.error(["stubs", stub.index, "fields"], exc.reason))
     for step in scenario.timeline:
         if step.call is None:
             continue
@@ -71,15 +73,33 @@ def check_scenario(scenario: Scenario) -> None:
             problems.append(
                 scenario.error(["expect", "calls", call.index, "operation"], f"unknown operation {call.operation!r}")
             )
-    if problems:
-        raise ScenarioError("\n".join(str(p) for p in problems))
+    return problems
 
 
-def install_jobs(scenario: Scenario, state: State, service: IpsService) -> None:
-    """Submit the scenario's jobs at ``clock.start`` and run their past runs, as if they had happened."""
+# submitJob parameters that a scenario job spells differently.
+_JOB_FIELDS: Final = {"jobName": "name", "execTime": "exec_time", "execSchedule": "exec_schedule"}
+
+
+def _job_path(seed_index: int, field: str | None) -> list[str | int]:
+    """Where in the scenario a submitJob parameter path (``uploadUrlsJob/emailSetting``) was written."""
+    at: list[str | int] = ["jobs", seed_index]
+    if field is None:
+        return at
+    first, *rest = field.split("/")
+    if first in _JOB_FIELDS:
+        return [*at, _JOB_FIELDS[first]]
+    if first[:1].islower() and first.endswith("Job"):
+        return [*at, "job", first, *(re.sub(r"\[\d+\]$", "", part) for part in rest)]
+    return at
+
+
+def install_jobs(scenario: Scenario, state: State, service: IpsService) -> list[ScenarioError]:
+    """Submit the scenario's jobs at ``clock.start`` and run their past runs, as if they had happened.
+
+    Returns a problem for every bad job (at the field it is about); the state is only usable without any."""
     schema = schema_for(_LATEST)
+    problems: list[ScenarioError] = []
     for seed in scenario.jobs:
-        at: list[str | int] = ["jobs", seed.index]
         company = state.company_by_name(seed.company)
         user = state.user_by_email(seed.submitted_by)
         if company is None or user is None:  # ruled out by the loader
@@ -88,7 +108,11 @@ def install_jobs(scenario: Scenario, state: State, service: IpsService) -> None:
         try:
             job = from_mapping(seed.spec, element, schema, seed.element)
         except IpsFault as exc:
-            raise scenario.error([*at, "job", seed.element], exc.reason) from None
+            field = exc.field or seed.element
+            if exc.code == IpsFault.MISSING_PARAMETER:  # point at the element the field is missing from
+                field = field.rpartition("/")[0] or seed.element
+            problems.append(scenario.error(_job_path(seed.index, field), exc.reason))
+            continue
         params: dict[str, Any] = {"companyHandle": company.handle, "jobName": seed.name, seed.element: job}
         if seed.exec_time is not None:
             params["execTime"] = seed.exec_time
@@ -101,13 +125,33 @@ def install_jobs(scenario: Scenario, state: State, service: IpsService) -> None:
         try:
             handle = service.submit_job(user, scenario.start, params)
         except IpsFault as exc:
-            raise scenario.error(at, exc.reason) from None
+            problems.append(scenario.error(_job_path(seed.index, exc.field), exc.reason))
+            continue
         definition = state.definitions[handle]
         if seed.paused:
             service.scheduler.pause(definition)
         for fired in seed.past_runs:
             service.scheduler.fire(definition, fired)
-    service.observe(scenario.start)
+    if not problems:
+        service.observe(scenario.start)
+    return problems
+
+
+def build_runtime(scenario: Scenario) -> tuple[State, IpsService, Injector]:
+    """Fresh state, service and injector for ``scenario``; a :class:`ScenarioError` lists every problem found
+    against the IPS types, in line order."""
+    problems = check_scenario(scenario)
+    state = scenario.build_state()
+    service = IpsService(state, zone=scenario.zone, misfire=scenario.misfire, behaviours=scenario.behaviour_for)
+    problems += install_jobs(scenario, state, service)
+    if problems:
+        raise ScenarioError("\n".join(sorted((str(p) for p in problems), key=_line_number)))
+    return state, service, Injector(scenario)
+
+
+def _line_number(message: str) -> int:
+    match = re.match(r"[^\n]*?:(\d+): ", message)
+    return int(match[1]) if match else 0
 
 
 # ------------------------------------------------------------------------------------------------- injection
