@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import gzip
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,9 @@ from typing import Any, Final
 from lxml import etree
 
 from .protocol import ns
+from .protocol.client import append_params
 from .protocol.schema import FAULT_ELEMENTS
+from .protocol.wsdl import compiled_schemas, wsdl_schemas
 
 __all__ = [
     "REAL_WSDL_VERSIONS",
@@ -67,14 +68,7 @@ def real_wsdl_path(version: str) -> Path:
 @functools.cache
 def real_wsdl_schemas(version: str) -> dict[str, etree.XMLSchema]:
     """The XML Schemas embedded in the real WSDL's ``<types>``, keyed by target namespace."""
-    tree = etree.parse(str(real_wsdl_path(version)))
-    schemas: dict[str, etree.XMLSchema] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, schema_el in enumerate(tree.iterfind(f"{{{ns.WSDL}}}types/{{{ns.XSD}}}schema")):
-            path = Path(tmp) / f"schema{i}.xsd"
-            path.write_bytes(etree.tostring(schema_el))
-            schemas[schema_el.get("targetNamespace", "")] = etree.XMLSchema(etree.parse(str(path)))
-    return schemas
+    return wsdl_schemas(etree.parse(str(real_wsdl_path(version))))
 
 
 class InvalidReplyError(AssertionError):
@@ -84,30 +78,16 @@ class InvalidReplyError(AssertionError):
 _SOAP_ENVELOPES: Final = (ns.SOAP11_ENV, ns.SOAP12_ENV)
 
 
-@functools.cache
-def _served_schemas(version: str) -> dict[str, etree.XMLSchema]:
-    """Schemas of the WSDL ips-mock generates, for versions Adobe published no WSDL for here."""
-    from .operations import OPERATIONS
-    from .protocol.schema import schema_for
-    from .protocol.wsdl import render_wsdl
-
-    wsdl = etree.fromstring(render_wsdl(schema_for(ns.ApiVersion(version)), tuple(OPERATIONS), "http://x/"))
-    schemas: dict[str, etree.XMLSchema] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, schema_el in enumerate(wsdl.iterfind(f"{{{ns.WSDL}}}types/{{{ns.XSD}}}schema")):
-            path = Path(tmp) / f"schema{i}.xsd"
-            path.write_bytes(etree.tostring(schema_el))
-            schemas[schema_el.get("targetNamespace", "")] = etree.XMLSchema(etree.parse(str(path)))
-    return schemas
-
-
 def _schema_for_namespace(namespace: str) -> tuple[etree.XMLSchema, str]:
     version = ns.version_for_namespace(namespace)
     if version is None:
         raise InvalidReplyError(f"reply element in unknown namespace {namespace!r}")
     if version in REAL_WSDL_VERSIONS:
         return real_wsdl_schemas(version)[namespace], f"the real IpsApi-{version}.wsdl"
-    return _served_schemas(version)[namespace], f"ips-mock's own description of {version or 'pre-4.0'}"
+    from .operations import OPERATIONS
+
+    served = compiled_schemas(version, tuple(OPERATIONS))
+    return served[namespace], f"ips-mock's own description of {version or 'pre-4.0'}"
 
 
 def _validate(element: etree._Element, namespace: str) -> None:
@@ -171,18 +151,6 @@ SOAP11: Final = "1.1"
 SOAP12: Final = "1.2"
 
 
-def _append_params(parent: etree._Element, namespace: str, params: Mapping[str, Any]) -> None:
-    for name, value in params.items():
-        for one in value if isinstance(value, list) else [value]:
-            child = etree.SubElement(parent, f"{{{namespace}}}{name}")
-            if isinstance(one, Mapping):
-                _append_params(child, namespace, one)
-            elif isinstance(one, bool):
-                child.text = "true" if one else "false"
-            elif one is not None:
-                child.text = str(one)
-
-
 def auth_header(
     user: str | None = "admin@example.com",
     password: str | None = "password",
@@ -195,7 +163,7 @@ def auth_header(
     values: dict[str, Any] = {"user": user, "password": password}
     if namespace != ns.FLT:  # the versioned forms require appName and appVersion
         values |= {"appName": "ips-mock-tests", "appVersion": "1.0"}
-    _append_params(header, namespace, {k: v for k, v in (values | fields).items() if v is not None})
+    append_params(header, namespace, {k: v for k, v in (values | fields).items() if v is not None})
     return header
 
 
@@ -216,7 +184,7 @@ def build_envelope(
         for h in headers:
             header_el.append(h)
     body = etree.SubElement(env, f"{{{env_ns}}}Body")
-    _append_params(etree.SubElement(body, f"{{{namespace}}}{operation}Param"), namespace, params or {})
+    append_params(etree.SubElement(body, f"{{{namespace}}}{operation}Param"), namespace, params or {})
     return etree.tostring(env, xml_declaration=True, encoding="UTF-8")
 
 

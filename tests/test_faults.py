@@ -17,16 +17,6 @@ ENDPOINT = "/scene7/services/IpsApiService"
 V2014 = ns.ApiVersion("2014-04-03").namespace
 
 
-@pytest.fixture
-def fake() -> FakeIps:
-    return FakeIps()
-
-
-@pytest.fixture
-def client(fake: FakeIps) -> SoapTestClient:
-    return SoapTestClient(fake)
-
-
 def _ok(client: SoapTestClient) -> None:
     """The fake still answers a good request after whatever came before."""
     reply = client.call("getCompanyInfo", {"companyName": "Example"})

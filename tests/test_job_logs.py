@@ -57,16 +57,6 @@ def _on_assets(element: str, *handles: str) -> dict[str, Any]:
     return {element: {"assetHandleArray": {"items": list(handles)}, "createMask": False, "emailSetting": "None"}}
 
 
-@pytest.fixture
-def fake() -> FakeIps:
-    return FakeIps()
-
-
-@pytest.fixture
-def client(fake: FakeIps) -> SoapTestClient:
-    return SoapTestClient(fake)
-
-
 def _ok(reply: SoapReply) -> SoapReply:
     assert etree.QName(reply.payload).localname not in FAULT_ELEMENTS, reply.body
     return reply

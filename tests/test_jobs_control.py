@@ -50,16 +50,6 @@ def _urls(count: int) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def fake() -> FakeIps:
-    return FakeIps()
-
-
-@pytest.fixture
-def client(fake: FakeIps) -> SoapTestClient:
-    return SoapTestClient(fake)
-
-
 def _ok(reply: SoapReply) -> SoapReply:
     assert etree.QName(reply.payload).localname not in FAULT_ELEMENTS, reply.body
     return reply

@@ -217,16 +217,6 @@ EXPECTED_ECHO: dict[str, dict[str, Any]] = {
 # ------------------------------------------------------------------------------------------------- helpers
 
 
-@pytest.fixture
-def fake() -> FakeIps:
-    return FakeIps()
-
-
-@pytest.fixture
-def client(fake: FakeIps) -> SoapTestClient:
-    return SoapTestClient(fake)
-
-
 def _params(jobs: Mapping[str, Mapping[str, Any]], **fields: Any) -> dict[str, Any]:
     """submitJobParam in schema order: company c|100 unless given, the header fields, then the job elements."""
     merged: dict[str, Any] = {"companyHandle": "c|100"} | fields

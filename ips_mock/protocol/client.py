@@ -17,15 +17,16 @@ from .codec import encode, from_mapping
 from .envelope import SoapVersion
 from .schema import schema_for
 
-__all__ = ["Reply", "build_request", "read_reply"]
+__all__ = ["Reply", "append_params", "build_request", "read_reply"]
 
 
-def _append(parent: etree._Element, namespace: str, params: Mapping[str, Any]) -> None:
+def append_params(parent: etree._Element, namespace: str, params: Mapping[str, Any]) -> None:
+    """Append ``params`` as child elements in ``namespace``, as given: mappings nest, lists repeat."""
     for name, value in params.items():
         for one in value if isinstance(value, list) else [value]:
             child = etree.SubElement(parent, f"{{{namespace}}}{name}")
             if isinstance(one, Mapping):
-                _append(child, namespace, one)
+                append_params(child, namespace, one)
             elif isinstance(one, bool):
                 child.text = "true" if one else "false"
             elif one is not None:
@@ -49,11 +50,11 @@ def build_request(
         param = encode(f"{operation}Param", from_mapping(params, param_type, schema), param_type, schema)
     else:
         param = etree.Element(f"{{{namespace}}}{operation}Param", nsmap={None: namespace})
-        _append(param, namespace, params)
+        append_params(param, namespace, params)
     env = etree.Element(soap.element("Envelope"), nsmap={"soapenv": soap.envelope_ns})
     if user is not None:
         header = etree.SubElement(etree.SubElement(env, soap.element("Header")), f"{{{ns.FLT}}}authHeader")
-        _append(header, ns.FLT, {"user": user, "password": password or ""})
+        append_params(header, ns.FLT, {"user": user, "password": password or ""})
     etree.SubElement(env, soap.element("Body")).append(param)
     body = etree.tostring(env, xml_declaration=True, encoding="UTF-8")
     if soap is SoapVersion.SOAP11:

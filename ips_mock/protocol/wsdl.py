@@ -19,7 +19,7 @@ from . import ns
 from .ns import ApiVersion
 from .schema import FAULT_ELEMENTS, LEGACY_AUTH_HEADER, ComplexType, Schema, schema_for
 
-__all__ = ["compiled_schemas", "render_wsdl"]
+__all__ = ["compiled_schemas", "render_wsdl", "wsdl_schemas"]
 
 _W = f"{{{ns.WSDL}}}"
 _X = f"{{{ns.XSD}}}"
@@ -152,10 +152,11 @@ def render_wsdl(schema: Schema, operations: Sequence[str], service_url: str) -> 
     return etree.tostring(definitions, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-@functools.cache
-def compiled_schemas(version: ApiVersion, operations: tuple[str, ...]) -> dict[str, etree.XMLSchema]:
-    """The XML Schemas of the WSDL served for ``version`` and ``operations``, compiled, by target namespace."""
-    wsdl = etree.fromstring(render_wsdl(schema_for(version), operations, "http://ips-mock.invalid/"))
+def wsdl_schemas(wsdl: etree._Element | etree._ElementTree) -> dict[str, etree.XMLSchema]:
+    """The XML Schemas in a WSDL's ``<types>``, compiled, keyed by target namespace.
+
+    Each goes through a file of its own so that lxml resolves the schema as a document of its own.
+    """
     out: dict[str, etree.XMLSchema] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for i, schema_el in enumerate(wsdl.iterfind(f"{_W}types/{_X}schema")):
@@ -163,3 +164,9 @@ def compiled_schemas(version: ApiVersion, operations: tuple[str, ...]) -> dict[s
             path.write_bytes(etree.tostring(schema_el))
             out[schema_el.get("targetNamespace", "")] = etree.XMLSchema(etree.parse(str(path)))
     return out
+
+
+@functools.cache
+def compiled_schemas(version: ApiVersion, operations: tuple[str, ...]) -> dict[str, etree.XMLSchema]:
+    """The XML Schemas of the WSDL served for ``version`` and ``operations``, compiled, by target namespace."""
+    return wsdl_schemas(etree.fromstring(render_wsdl(schema_for(version), operations, "http://ips-mock.invalid/")))
