@@ -146,7 +146,7 @@ class IpsApp:
         return _text(
             "IpsApiService (ips-mock)\n\n"
             "This is the IPS SOAP endpoint: POST SOAP 1.1 or 1.2 requests here.\n"
-            f"WSDL: {request.host_url}{webapp}/webservice/IpsApi-2014-04-03.wsdl\n",
+            f"WSDL: {request.url_root}{webapp}/webservice/IpsApi-2014-04-03.wsdl\n",
             200,
         )
 
@@ -154,7 +154,7 @@ class IpsApp:
         version = self._wsdl_versions.get(wsdl_name)
         if version is None:
             raise NotFound()
-        service_url = request.args.get("serviceUrl") or f"{request.host_url}{webapp}/services/IpsApiService"
+        service_url = request.args.get("serviceUrl") or f"{request.url_root}{webapp}/services/IpsApiService"
         body = render_wsdl(schema_for(version), tuple(operations.OPERATIONS), service_url)
         return Response(body, 200, content_type="text/xml;charset=UTF-8")
 

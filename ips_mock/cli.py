@@ -11,7 +11,9 @@ from types import FrameType
 
 from .errors import ScenarioError
 from .fake import FakeIps
+from .scenario import DEFAULT_SCENARIO, load_scenario
 from .server import ServerThread
+from .standalone import StandaloneApp
 
 __all__ = ["main"]
 
@@ -62,12 +64,12 @@ def _replay(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     try:
-        fake = FakeIps(args.scenario)
+        app = StandaloneApp(load_scenario(args.scenario or DEFAULT_SCENARIO))
     except ScenarioError as exc:
         print(f"ips-mock: {exc}", file=sys.stderr)
         return 1
     try:
-        server = ServerThread(fake, host=args.host, port=args.port, log_requests=True).start()
+        server = ServerThread(app, host=args.host, port=args.port, log_requests=True).start()
     except OSError as exc:
         print(f"ips-mock: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1

@@ -223,14 +223,16 @@ class FakeIps:
         with self._lock:
             return unmet_expectations(self.scenario, self.journal, self.state)
 
+    def problems(self) -> list[str]:
+        """Handler errors, requests the fake could not handle, and unmet expectations: one line each."""
+        lines = [f"ips-mock handler error in {e.operation or 'request'}: {e.exception!r}" for e in self.errors]
+        lines += [f"ips-mock could not handle: {line}" for line in self.unhandled()]
+        return lines + self.unmet_expectations()
+
     def verify(self) -> None:
-        """Raise ``AssertionError`` describing handler errors, requests the fake could not handle and unmet
-        expectations, if there are any, with the journal."""
+        """Raise ``AssertionError`` listing :meth:`problems`, with the journal, if there are any."""
         __tracebackhide__ = True
-        problems = [f"ips-mock handler error in {e.operation or 'request'}: {e.exception!r}" for e in self.errors]
-        problems += [f"ips-mock could not handle: {line}" for line in self.unhandled()]
-        problems += self.unmet_expectations()
-        if problems:
+        if problems := self.problems():
             raise AssertionError("\n".join(problems) + "\n" + self.journal.report())
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:

@@ -217,7 +217,8 @@ class IpsService:
         if len(elements) > 1:
             raise IpsFault.invalid_parameter("submitJob", f"give exactly one job type, got {', '.join(elements)}")
         element = elements[0]
-        for path, problem in spec_problems(element, p[element]):
+        if problems := spec_problems(element, p[element]):
+            path, problem = problems[0]
             raise IpsFault.invalid_parameter(path, problem)
         if "execTime" in p and "execSchedule" in p:
             raise IpsFault.invalid_parameter("execTime", "give execTime or execSchedule, not both")

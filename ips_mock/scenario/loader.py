@@ -45,6 +45,7 @@ __all__ = [
     "DEFAULT_SCENARIO",
     "Scenario",
     "load_scenario",
+    "load_scenario_text",
     "parse_duration",
     "scenario_json_schema",
 ]
@@ -198,13 +199,16 @@ def _read(source: str | Path | Mapping[str, Any]) -> tuple[str, Any]:
         text = path.read_text("utf-8")
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read the scenario file: {exc.strerror or exc}") from None
+    return str(path), _parse(text, str(path))
+
+
+def _parse(text: str, name: str) -> Any:
     try:
-        document = _yaml().load(text)
+        return _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
-        raise ScenarioError(f"{path}{line}: YAML syntax error: {exc.problem or exc.context}") from None
-    return str(path), document
+        raise ScenarioError(f"{name}{line}: YAML syntax error: {exc.problem or exc.context}") from None
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
@@ -225,9 +229,17 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     return str(error.message)
 
 
+def load_scenario_text(text: str, *, name: str = "<text>") -> Scenario:
+    """Validate a scenario given as YAML (or JSON) text; errors are located as ``<name>:<line>``."""
+    return _validate(name, _parse(text, name))
+
+
 def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
     """Read and validate a scenario; raise :class:`ScenarioError` listing every problem found."""
-    name, document = _read(source)
+    return _validate(*_read(source))
+
+
+def _validate(name: str, document: Any) -> Scenario:
     errors = _Errors(name, document)
     validator = jsonschema.Draft202012Validator(scenario_json_schema())
     for error in validator.iter_errors(document):
