@@ -131,8 +131,13 @@ class FakeIps:
         """The SOAP endpoint, ``<base_url>/scene7/services/IpsApiService``."""
         return f"{self._served()}/scene7/services/IpsApiService"
 
-    def wsdl_url(self, version: str = "2014-04-03") -> str:
-        """The WSDL ips-mock serves for ``version`` (its address points back at this server)."""
+    @property
+    def wsdl_url(self) -> str:
+        """The 2014-04-03 WSDL ips-mock serves (its address points back at this server)."""
+        return self.wsdl_url_for("2014-04-03")
+
+    def wsdl_url_for(self, version: str) -> str:
+        """The WSDL ips-mock serves for ``version``, e.g. ``2013-02-15``."""
         return f"{self._served()}/scene7/webservice/IpsApi-{version}.wsdl"
 
     def intercept(self, *base_urls: str) -> Any:

@@ -188,4 +188,4 @@ def ips_client(ips: FakeIps) -> Any:
     session.auth = (user.email, user.password)
     client: Any = zeep.Client  # zeep ships no type hints
     transport: Any = zeep.Transport
-    return client(ips.wsdl_url(), transport=transport(session=session))
+    return client(ips.wsdl_url, transport=transport(session=session))

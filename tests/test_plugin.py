@@ -54,7 +54,7 @@ def test_ips_fixture_serves_a_fresh_fake_per_test_on_one_server(project: pytest.
             ports.append(ips_server.port)
             assert len(ips.journal) == 0  # a fresh fake: nothing from the first test
             assert ports[0] == ports[1]
-            assert ips.wsdl_url().endswith("/scene7/webservice/IpsApi-2014-04-03.wsdl")
+            assert ips.wsdl_url.endswith("/scene7/webservice/IpsApi-2014-04-03.wsdl")
         """,
     )
     project.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
