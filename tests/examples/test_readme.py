@@ -58,3 +58,9 @@ def test_nutshell_pytest_example_is_the_example_test() -> None:
 def test_nutshell_example_without_pytest_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(README.parent)
     exec(compile(_nutshell_blocks()[1], str(README), "exec"), {})
+
+
+def test_jobs_and_time_example_is_the_nightly_publish_test() -> None:
+    section = README.read_text().split("## Jobs and time", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    assert block in (Path(__file__).parent / "test_nightly_publish.py").read_text()
