@@ -197,7 +197,9 @@ class StandaloneApp:
         except _AdminError as exc:
             return _json(exc.body, exc.status)
         except MethodNotAllowed as exc:
-            return _json({"error": f"{request.method} is not allowed here", "allowed": exc.valid_methods}, 405)
+            return _json(
+                {"error": f"{request.method} is not allowed here", "allowed": sorted(exc.valid_methods or [])}, 405
+            )
         except NotFound:
             return _json({"error": f"no admin endpoint {request.path}", "endpoints": ADMIN_ROUTES}, 404)
         except HTTPException as exc:
