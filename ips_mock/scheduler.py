@@ -200,13 +200,13 @@ class Scheduler:
         return run
 
     def _unique_run_name(self, definition: JobDefinition, name: str) -> str:
-        taken = {r.name for r in self.state.runs.values() if r.company_id == definition.company_id}
-        if name not in taken:
-            return name
-        n = 2
-        while f"{name}-{n}" in taken:
-            n += 1
-        return f"{name}-{n}"
+        taken = self.state.run_names
+        company = definition.company_id
+        unique, n = name, 2
+        while (company, unique) in taken:
+            unique, n = f"{name}-{n}", n + 1
+        taken.add((company, unique))
+        return unique
 
     def _work_item(self, definition: JobDefinition, job_type: JobType, source: SourceItem, root: str) -> WorkItem:
         company = definition.company_id

@@ -39,6 +39,8 @@ class State:
     deleted: list[JobDefinition] = field(default_factory=list)
     runs: dict[int, Run] = field(default_factory=dict)
     """Every run ever, by run id, active or done."""
+    run_names: set[tuple[int, str]] = field(default_factory=set)
+    """(company id, run name) of every run, so a new run's name is checked for clashes in constant time."""
     logs: list[JobLog] = field(default_factory=list)
     """Job logs in the order their runs started."""
     events: list[Event] = field(default_factory=list)
