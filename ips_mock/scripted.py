@@ -23,6 +23,7 @@ from .operations import OPERATIONS
 from .protocol.codec import encode, from_mapping
 from .protocol.ns import ApiVersion
 from .protocol.schema import schema_for, wsdl_operations
+from .protocol.xml import parse_xml
 from .scenario import Scenario
 from .scenario.spec import FaultRule, StubSpec
 from .service import IpsService
@@ -162,9 +163,9 @@ def _compile_stub(stub: StubSpec) -> tuple[etree._Element | None, Mapping[str, A
         raise ValueError(f"unknown operation {stub.operation!r}")
     if stub.xml is not None:
         try:
-            root = etree.fromstring(stub.xml.encode(), etree.XMLParser(resolve_entities=False, no_network=True))
-        except etree.XMLSyntaxError as exc:
-            raise ValueError(f"xml is not well-formed: {exc.msg}") from None
+            root = parse_xml(stub.xml.encode())
+        except IpsFault as exc:
+            raise ValueError(f"xml is not usable: {exc.reason}") from None
         if etree.QName(root).localname != f"{stub.operation}Return":
             raise ValueError(f"xml must be a <{stub.operation}Return> element, not <{etree.QName(root).localname}>")
         return root, None

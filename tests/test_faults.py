@@ -365,3 +365,50 @@ def test_an_internal_error_is_a_30000_fault_and_is_recorded(
     _assert_fault(reply, 30000, "ipsApiFault", reason="ips-mock internal error in getCompanyInfo")
     assert [(e.operation, str(e.exception)) for e in fake.errors] == [("getCompanyInfo", "boom")]
     assert "RuntimeError: boom" in fake.errors[0].traceback
+
+
+def _parses_within(body: bytes, seconds: float = 5.0) -> int | None:
+    """Parse in a thread: a parser that opened an external file (a FIFO, /dev/zero) would never return."""
+    import threading
+
+    from ips_mock.errors import IpsFault
+    from ips_mock.protocol.xml import parse_xml
+
+    codes: list[int] = []
+
+    def run() -> None:
+        try:
+            parse_xml(body)
+        except IpsFault as exc:
+            codes.append(exc.code)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "the parser tried to read an external resource"
+    return codes[0] if codes else None
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+@pytest.mark.parametrize(
+    "dtd",
+    [
+        '<!DOCTYPE e SYSTEM "{target}">',
+        '<!DOCTYPE e [<!ENTITY % p SYSTEM "file://{target}"> %p;]>',
+        '<!DOCTYPE e [<!ENTITY x SYSTEM "file://{target}">]>',
+    ],
+    ids=["external-dtd", "parameter-entity", "general-entity"],
+)
+def test_non_utf8_documents_never_open_external_files(tmp_path: Path, encoding: str, dtd: str) -> None:
+    import os
+
+    fifo = tmp_path / "never-written.fifo"
+    os.mkfifo(fifo)  # opening it for reading blocks forever: any attempt to load it hangs the parser
+    declaration = f'<?xml version="1.0" encoding="{encoding.upper().replace("-LE", "LE")}"?>'
+    text = declaration + dtd.format(target=fifo) + ENVELOPE_11
+    assert _parses_within(text.encode(encoding)) == 30003
+
+
+def test_external_dtd_pointing_at_dev_zero_is_refused_quickly() -> None:
+    text = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE e SYSTEM "/dev/zero">' + ENVELOPE_11
+    assert _parses_within(text.encode("utf-16")) == 30003

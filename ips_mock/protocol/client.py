@@ -16,6 +16,7 @@ from . import ns
 from .codec import encode, from_mapping
 from .envelope import SoapVersion
 from .schema import schema_for
+from .xml import parse_xml
 
 __all__ = ["Reply", "append_params", "build_request", "read_reply"]
 
@@ -80,7 +81,7 @@ class Reply:
 
 def read_reply(body: bytes) -> Reply:
     """The payload of a SOAP reply (the Return element, or the fault's detail element)."""
-    root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
+    root = parse_xml(body)
     payload = root[-1][0]
     if etree.QName(payload).localname == "Fault":
         detail = payload[-1][0]

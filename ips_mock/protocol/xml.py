@@ -7,7 +7,7 @@ about than any partial support.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from lxml import etree
 
@@ -19,8 +19,15 @@ MAX_DEPTH: Final = 64
 """Deeper documents are refused; the deepest IPS request is nowhere near this."""
 
 
+class _NoExternalLoads(etree.Resolver):
+    """Answers every external DTD or entity lookup with nothing: no file is ever opened, no URL fetched."""
+
+    def resolve(self, system_url: str | None, public_id: str | None, context: Any) -> Any:
+        return self.resolve_string("", context)
+
+
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
+    parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -28,8 +35,11 @@ def _parser() -> etree.XMLParser:
         huge_tree=False,
         remove_comments=True,
         remove_pis=True,
-        collect_ids=False,
     )
+    # The byte check below cannot see a DTD in UTF-16 or UTF-32; libxml2 may still try to load its external
+    # parts while parsing, so the resolver refuses them all (a SYSTEM "/dev/zero" would otherwise never end).
+    parser.resolvers.add(_NoExternalLoads())
+    return parser
 
 
 def parse_xml(data: bytes) -> etree._Element:
