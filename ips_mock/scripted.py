@@ -164,8 +164,10 @@ def _compile_stub(stub: StubSpec) -> tuple[etree._Element | None, Mapping[str, A
     if stub.xml is not None:
         try:
             root = parse_xml(stub.xml.encode())
-        except IpsFault as exc:
-            raise ValueError(f"xml is not usable: {exc.reason}") from None
+        except IpsFault as exc:  # parse_xml words its reasons for requests; say them of the stub
+            if "well-formed" in exc.reason:
+                raise ValueError(f"xml is not well-formed: {exc.reason.split(': ', 1)[-1]}") from None
+            raise ValueError(f"xml: {exc.reason.replace(' in a SOAP request', '')}") from None
         if etree.QName(root).localname != f"{stub.operation}Return":
             raise ValueError(f"xml must be a <{stub.operation}Return> element, not <{etree.QName(root).localname}>")
         return root, None
