@@ -77,10 +77,12 @@ def active_freezer() -> Freezer | None:
 
 
 class FakeClock:
-    """The fake's time: an active freezer's, else a manual instant that only ``advance``/``move_to`` move."""
+    """The fake's time: an active freezer's, else a manual instant that only ``advance``/``move_to`` move (and
+    that carries on from the latest time a freezer showed)."""
 
     def __init__(self, start: _dt.datetime) -> None:
-        self._manual = _aware(start, "the clock start")
+        # In UTC: adding a timedelta to a zoned datetime adds wall-clock time, wrong across a DST change.
+        self._manual = _aware(start, "the clock start").astimezone(_dt.UTC)
 
     @property
     def source(self) -> str:
@@ -90,8 +92,12 @@ class FakeClock:
 
     def now(self) -> _dt.datetime:
         freezer = active_freezer()
-        instant = freezer.now() if freezer is not None else self._manual
-        return instant.astimezone(_dt.UTC)
+        if freezer is None:
+            return self._manual
+        instant = freezer.now().astimezone(_dt.UTC)
+        # When the freezer stops, the manual clock goes on from the latest time it showed, not from behind it.
+        self._manual = max(self._manual, instant)
+        return instant
 
     def advance(self, delta: _dt.timedelta) -> _dt.datetime:
         if delta < _dt.timedelta(0):

@@ -67,22 +67,27 @@ class Journal:
 
     _entries: list[Exchange] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _issued: int = 0
 
     def record(self, exchange: Exchange) -> None:
         with self._lock:
             self._entries.append(exchange)
 
     def next_seq(self) -> int:
+        """The number of a request that starts now (requests in flight at once each get their own)."""
         with self._lock:
-            return len(self._entries) + 1
+            self._issued += 1
+            return self._issued
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._issued = 0
 
     def __iter__(self) -> Iterator[Exchange]:
+        """Exchanges in the order their requests arrived (they are recorded when they finish)."""
         with self._lock:
-            return iter(list(self._entries))
+            return iter(sorted(self._entries, key=lambda e: e.seq))
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -105,7 +105,7 @@ class Scheduler:
     def arm(self, definition: JobDefinition, after: datetime) -> None:
         """Compute the next fire strictly after ``after`` (or the exec time) and schedule it."""
         trigger = definition.trigger
-        trigger.generation += 1
+        trigger.generation = self.state.new_generation()
         if trigger.schedule is not None:
             trigger.next_fire = _utc(trigger.schedule.next_after(after, self.zone))
         elif trigger.exec_time is not None:
@@ -118,7 +118,8 @@ class Scheduler:
     def pause(self, definition: JobDefinition) -> None:
         if definition.trigger.state is TriggerState.NORMAL:
             definition.trigger.state = TriggerState.PAUSED
-            definition.trigger.generation += 1  # the pending fire is void; next_fire stays for display
+            # The pending fire is void; next_fire stays for display.
+            definition.trigger.generation = self.state.new_generation()
 
     def resume(self, definition: JobDefinition, now: datetime) -> None:
         """Paused → Normal. Recurring: the next fire after now (fires missed while paused never run).
@@ -150,7 +151,7 @@ class Scheduler:
         else:
             self.fire(definition, at)
         following = _utc(schedule.next_after(latest, self.zone))
-        trigger.generation += 1
+        trigger.generation = self.state.new_generation()
         trigger.next_fire = following
         if following is None:
             trigger.state = TriggerState.COMPLETE
@@ -345,7 +346,7 @@ class Scheduler:
             task.task_state = "Stopping"
         run.log.details.append(JobLogDetail("FileCancel", at, "stopped", (run.definition.name, by)))
         # Replace what is left of the plan with the end of the stop; steps scheduled for the old plan are void.
-        run.generation += 1
+        run.generation = self.state.new_generation()
         done_at = at + run.definition.behaviour.stop_delay - run.trigger_time
         run.plan = (*run.plan[: run.next_step], RunStep(done_at, "stopped"))
         self._schedule_next_step(run)

@@ -324,7 +324,7 @@ class IpsService:
         definition = self._live_definition(caller, self.company(caller, company_handle), job_handle)
         definition.deleted = True
         definition.trigger.state = TriggerState.NONE
-        definition.trigger.generation += 1
+        definition.trigger.generation = self.state.new_generation()
         del self.state.definitions[definition.handle]
         self.state.deleted.append(definition)
         for run in [r for r in self.state.active_runs() if r.definition is definition]:

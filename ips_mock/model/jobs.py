@@ -65,7 +65,7 @@ class Trigger:
     state: TriggerState = TriggerState.NORMAL
     next_fire: datetime | None = None
     generation: int = 0
-    """Bumped on pause, resume and delete, so fire events scheduled before are ignored."""
+    """Renewed (from State.new_generation) on every re-arm, pause and delete, so earlier fire events are ignored."""
 
     @property
     def recurring(self) -> bool:
@@ -194,7 +194,7 @@ class Run:
     items_done: int = 0
     tasks: list[TaskProgress] = field(default_factory=list)
     generation: int = 0
-    """Bumped when the plan changes (stop, delete), so events scheduled for the old plan are ignored."""
+    """Renewed when the plan changes (stop, delete), so events scheduled for the old plan are ignored."""
     ended_at: datetime | None = None
 
     @property

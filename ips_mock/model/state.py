@@ -87,6 +87,12 @@ class State:
         heapq.heappush(self.events, event)
         return event
 
+    def new_generation(self) -> int:
+        """A number no trigger or run has had yet. Events carry the generation they were scheduled for, and one
+        drawn from a single counter can never match a later definition that reuses the same handle."""
+        self.next_seq += 1
+        return self.next_seq
+
     def pop_due(self, now: datetime) -> Event | None:
         if self.events and self.events[0].due <= now:
             return heapq.heappop(self.events)
