@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import re
 import socket
 import traceback
 from collections.abc import Callable, Iterable
@@ -47,6 +48,7 @@ __all__ = ["DEFAULT_MAX_REQUEST_BYTES", "Dispatch", "HandlerError", "IpsApp", "T
 log = logging.getLogger("ips_mock")
 
 DEFAULT_MAX_REQUEST_BYTES: Final = 10 * 1024 * 1024
+_SERVICE_URL: Final = re.compile(r"https?://[^\s\x00-\x1f<>\"']+")
 _SERVER_HEADER: Final = "ips-mock"
 
 
@@ -64,7 +66,7 @@ Dispatch = Callable[[SoapRequest, Credentials, Exchange], etree._Element]
 TransportFault); fills in the exchange's virtual time, caller and parameters as it learns them."""
 
 
-class InvalidReplyError(Exception):
+class SchemaViolation(Exception):
     """A reply ips-mock produced does not validate against its own schema (runtime validation is on)."""
 
 
@@ -91,10 +93,10 @@ class IpsApp:
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
         journal: Journal | None = None,
         virtual_now: Callable[[], datetime] | None = None,
-        validate_replies: bool = False,
+        validate_responses: bool = False,
     ) -> None:
         self._dispatch = dispatch
-        self.validate_replies = validate_replies
+        self.validate_responses = validate_responses
         self.max_request_bytes = max_request_bytes
         self.journal = journal if journal is not None else Journal()
         self._virtual_now = virtual_now or (lambda: datetime.now(UTC))
@@ -155,6 +157,8 @@ class IpsApp:
         if version is None:
             raise NotFound()
         service_url = request.args.get("serviceUrl") or f"{request.url_root}{webapp}/services/IpsApiService"
+        if not _SERVICE_URL.fullmatch(service_url):
+            return _text(f"400 Bad Request: serviceUrl {service_url!r} is not an http(s) URL\n", 400)
         body = render_wsdl(schema_for(version), tuple(operations.OPERATIONS), service_url)
         return Response(body, 200, content_type="text/xml;charset=UTF-8")
 
@@ -179,7 +183,7 @@ class IpsApp:
             if options.locale is None and (language := request.accept_languages.best):
                 options = replace(options, locale=language)  # IPS: authHeader, then Accept-Language (§2.2)
             result = self._dispatch(soap_request, options, exchange)
-            if self.validate_replies:
+            if self.validate_responses:
                 self._validate(soap_request, result)
             response = self._reply(request, options, render_reply(version, result), 200, version)
         except IpsFault as fault:
@@ -212,11 +216,15 @@ class IpsApp:
         self.journal.record(exchange)
 
     def _validate(self, request: SoapRequest, result: etree._Element) -> None:
-        """Check a reply against the schema ips-mock serves; a violation is a handler error, not a fault."""
+        """Check a reply against the schema ips-mock serves; a violation is a handler error, not a fault.
+
+        Replies of operations ips-mock does not describe (a scenario's xml stubs) have no schema to check."""
+        if request.operation not in operations.OPERATIONS:
+            return
         schemas = compiled_schemas(request.api_version, tuple(operations.OPERATIONS))
         schema = schemas[request.api_version.namespace]
         if not schema.validate(etree.ElementTree(result)):
-            error = InvalidReplyError(f"{request.operation} reply does not match the IPS schema: {schema.error_log}")
+            error = SchemaViolation(f"{request.operation} reply does not match the IPS schema: {schema.error_log}")
             self.errors.append(HandlerError(request.operation, error, str(error)))
             log.error("%s", error)
 

@@ -186,16 +186,18 @@ class CronSchedule:
         minute = after.astimezone(zone).replace(second=0, microsecond=0)
         # The current minute may still hold a later second; CronSim only yields minutes after its start.
         candidates = CronSim(self.minutes, (minute.astimezone(UTC) - timedelta(minutes=1)).astimezone(zone))
-        for _ in range(100_000):  # a bound, so an impossible schedule cannot spin forever
+        for _ in range(1_000_000):  # a bound, so an impossible schedule cannot spin forever
             try:
                 fire_minute = next(candidates)
             except (StopIteration, CronSimError):
                 return None
-            if self.years is not None:
-                if fire_minute.year > max(self.years):
+            if self.years is not None and fire_minute.year not in self.years:
+                later = [year for year in self.years if year > fire_minute.year]
+                if not later:
                     return None
-                if fire_minute.year not in self.years:
-                    continue
+                # Jump to the next allowed year rather than stepping through every minute until then.
+                candidates = CronSim(self.minutes, datetime(min(later), 1, 1, tzinfo=zone) - timedelta(minutes=1))
+                continue
             for second in sorted(self.seconds):
                 fire = (fire_minute.astimezone(UTC) + timedelta(seconds=second)).astimezone(zone)
                 if fire.astimezone(UTC) > after_utc:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -50,10 +51,10 @@ class FakeIps:
         scenario: ScenarioSource | None = None,
         *,
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
-        validate_replies: bool = False,
+        validate_responses: bool = False,
         start: datetime | None = None,
     ) -> None:
-        """``validate_replies`` checks every reply against ips-mock's own schema and records a violation as a
+        """``validate_responses`` checks every reply against ips-mock's own schema and records a violation as a
         handler error; ``start`` overrides the scenario's ``clock.start``."""
         self._lock = threading.RLock()
         loaded = _as_scenario(scenario if scenario is not None else DEFAULT_SCENARIO)
@@ -66,7 +67,7 @@ class FakeIps:
             max_request_bytes=max_request_bytes,
             journal=self.journal,
             virtual_now=self.now,
-            validate_replies=validate_replies,
+            validate_responses=validate_responses,
         )
         self._rebuild()
 
@@ -164,6 +165,12 @@ class FakeIps:
             self.clock.move_to(instant)
             return self._catch_up()
 
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the fake's lock: requests and clock moves wait until the block ends (for consistent reads)."""
+        with self._lock:
+            yield
+
     def run_due(self) -> datetime:
         """Run what is due at the current time (requests do this by themselves)."""
         with self._lock:
@@ -189,11 +196,14 @@ class FakeIps:
             exchange.virtual_time = now.astimezone(self.scenario.zone)
             self._observe(now, request.operation)
             rule = self.injector.fault_for(request.operation, job_name_of(request.param), credentials.user, now)
+            garbage = (
+                self.injector.garbage(rule.action.size) if rule is not None and rule.action.kind == "garbage" else b""
+            )
         if rule is not None:
             # The fault answers before authentication; the journal still says who asked for what.
             exchange.caller = credentials.user
             exchange.params = operations.peek_params(request)
-            self._inject(rule.action, exchange)
+            self._inject(rule.action, exchange, garbage)
         with self._lock:
             now = self.clock.now()  # a delay may have let a test move the clock
             self._observe(now, request.operation)
@@ -207,7 +217,7 @@ class FakeIps:
                 stub=lambda operation: self.injector.stub_for(operation, request.api_version),
             )
 
-    def _inject(self, action: FaultAction, exchange: Exchange) -> None:
+    def _inject(self, action: FaultAction, exchange: Exchange, garbage: bytes) -> None:
         """Apply a scenario fault: sleep (outside the lock), or answer with a fault or below SOAP."""
         exchange.injected = action.kind
         if action.kind == "delay":
@@ -219,7 +229,7 @@ class FakeIps:
         elif action.kind == "drop":
             raise TransportFault("drop")
         else:
-            raise TransportFault("garbage", 200, self.injector.garbage(action.size))
+            raise TransportFault("garbage", 200, garbage)
 
     # ------------------------------------------------------------------------------------------ checking
 

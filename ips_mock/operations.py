@@ -290,8 +290,8 @@ def dispatch(
 ) -> etree._Element:
     """Run one request through the checks in a fixed order and return the encoded ``<op>Return``.
 
-    Order: operation known (30003) and implemented (30000), credentials (10xxx), role (20003), parameters
-    (30001-30003), then the operation itself.
+    Order: operation known (30003), credentials (10xxx), role (20003), a scenario stub if one applies,
+    operation implemented (30000), parameters (30001-30003), then the operation itself.
     """
     schema = schema_for(request.api_version)
     operation = request.operation

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from .fake import FakeIps
-from .model.roles import ADMIN_ROLES
+from .model.roles import ADMIN_ROLES, may_call
 from .server import AppSwitch, ServerThread
 
 __all__ = ["IpsMarker"]
@@ -135,7 +135,7 @@ def ips(request: pytest.FixtureRequest, ips_server: ServerThread) -> Generator[F
     validate = options.validate_responses
     if validate is None:
         validate = bool(config.getini("ips_mock_validate_responses"))
-    fake = FakeIps(scenario, start=start, validate_replies=validate)
+    fake = FakeIps(scenario, start=start, validate_responses=validate)
     fake.base_url = ips_server.url
     session = config.stash[_SESSION]
     session.switch.app = fake
@@ -175,13 +175,20 @@ def pytest_runtest_makereport(
 
 @pytest.fixture
 def ips_client(ips: FakeIps) -> Any:
-    """A zeep client on the WSDL the fake serves, signed in (HTTP Basic) as the scenario's first admin."""
+    """A zeep client on the WSDL the fake serves, signed in (HTTP Basic) as the scenario's first admin that may
+    submit jobs (else its first admin, else its first user)."""
     try:
         import requests
         import zeep
     except ImportError:
         pytest.skip("ips_client needs zeep: pip install zeep")
-    user = next((u for u in ips.scenario.users if u.role in ADMIN_ROLES), None) or next(iter(ips.scenario.users), None)
+    users = ips.scenario.users
+    # The first admin who may also submit jobs (IpsCompanyAdmin may not), else any admin, else the first user.
+    user = (
+        next((u for u in users if u.role in ADMIN_ROLES and may_call(u.role, "submitJob")), None)
+        or next((u for u in users if u.role in ADMIN_ROLES), None)
+        or next(iter(users), None)
+    )
     if user is None:
         raise pytest.UsageError("ips_client needs a user in the scenario")
     session = requests.Session()

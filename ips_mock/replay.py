@@ -12,6 +12,7 @@ from typing import Any
 
 from werkzeug.test import Client
 
+from .errors import IpsFault
 from .fake import FakeIps
 from .protocol.client import build_request, read_reply
 from .protocol.ns import ApiVersion
@@ -71,11 +72,27 @@ def replay(source: Scenario | str | Path) -> tuple[list[StepResult], list[str]]:
             user=user,
             password=passwords.get((user or "").lower()),
         )
-        response = client.post(ENDPOINT, data=body, headers=headers)
-        reply = read_reply(response.get_data())
+        summary = f"{step.call} as {user} -> "
+        try:
+            response = client.post(ENDPOINT, data=body, headers=headers)
+            reply = read_reply(response.get_data())
+        except ConnectionAbortedError:  # a scenario's drop fault
+            results.append(
+                StepResult(step, where, summary + "connection dropped", _not_soap(step, "a dropped connection"))
+            )
+            continue
+        except (IpsFault, IndexError):  # not a SOAP envelope: an http or garbage fault
+            got = f"HTTP {response.status_code} that is not a SOAP reply"
+            results.append(StepResult(step, where, summary + got, _not_soap(step, got)))
+            continue
         outcome = f"fault {reply.fault_code}" if reply.fault_code is not None else "ok"
-        results.append(StepResult(step, where, f"{step.call} as {user} -> {outcome}", _mismatch(step, reply)))
+        results.append(StepResult(step, where, summary + outcome, _mismatch(step, reply)))
     return results, fake.unmet_expectations()
+
+
+def _not_soap(step: TimelineStep, got: str) -> str | None:
+    expected = step.expect_fault is not None or step.expect_ok or step.expect_reply is not None
+    return f"expected a SOAP reply, got {got}" if expected else None
 
 
 def _mismatch(step: TimelineStep, reply: Any) -> str | None:

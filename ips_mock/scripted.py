@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
@@ -41,7 +42,6 @@ def _known_operation(name: str) -> bool:
 def check_scenario(scenario: Scenario) -> list[ScenarioError]:
     """What only the protocol layer can check: operation names, stub replies and timeline parameters."""
     problems: list[ScenarioError] = []
-    schema = schema_for(_LATEST)
     for rule in scenario.faults:
         if rule.operation is not None and not _known_operation(rule.operation):
             problems.append(
@@ -49,7 +49,7 @@ def check_scenario(scenario: Scenario) -> list[ScenarioError]:
             )
     for stub in scenario.stubs:
         try:
-            _compile_stub(stub)
+            _compile_stub(stub, scenario.zone)
         except ValueError as exc:
             problems.append(scenario.error(["stubs", stub.index], str(exc)))
         except IpsFault as exc:
@@ -61,14 +61,17 @@ def check_scenario(scenario: Scenario) -> list[ScenarioError]:
         if not _known_operation(step.call):
             problems.append(scenario.error([*at, "call"], f"unknown operation {step.call!r}"))
             continue
-        param = schema.param(step.call)
+        try:
+            step_schema = schema_for(ApiVersion(step.version))
+        except KeyError:
+            problems.append(scenario.error([*at, "version"], f"unknown API version {step.version!r}"))
+            continue
+        param = step_schema.param(step.call)
         if param is not None:
             try:
-                from_mapping(step.params or {}, param, schema_for(ApiVersion(step.version)))
+                from_mapping(step.params or {}, param, step_schema)
             except IpsFault as exc:
                 problems.append(scenario.error([*at, "params"], exc.reason))
-            except KeyError:
-                problems.append(scenario.error([*at, "version"], f"unknown API version {step.version!r}"))
     for call in scenario.expect.calls:
         if not _known_operation(call.operation):
             problems.append(
@@ -158,7 +161,7 @@ def _line_number(message: str) -> int:
 # ------------------------------------------------------------------------------------------------- injection
 
 
-def _compile_stub(stub: StubSpec) -> tuple[etree._Element | None, Mapping[str, Any] | None]:
+def _compile_stub(stub: StubSpec, zone: ZoneInfo) -> tuple[etree._Element | None, Mapping[str, Any] | None]:
     if not _known_operation(stub.operation):
         raise ValueError(f"unknown operation {stub.operation!r}")
     if stub.xml is not None:
@@ -178,7 +181,18 @@ def _compile_stub(stub: StubSpec) -> tuple[etree._Element | None, Mapping[str, A
             f"fields can only describe operations whose types ips-mock knows ({', '.join(OPERATIONS)}); "
             f"write {stub.operation}Return as xml instead"
         )
-    return None, from_mapping(stub.fields or {}, result, schema, f"{stub.operation}Return")
+    return None, _localized(from_mapping(stub.fields or {}, result, schema, f"{stub.operation}Return"), zone)
+
+
+def _localized(value: Any, zone: ZoneInfo) -> Any:
+    """``value`` with every naive datetime read as server local time (as date inputs are everywhere)."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=zone)
+    if isinstance(value, Mapping):
+        return {key: _localized(item, zone) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_localized(item, zone) for item in value]
+    return value
 
 
 def _in_namespace(element: etree._Element, namespace: str) -> etree._Element:
@@ -213,7 +227,7 @@ class Injector:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self._uses: collections.Counter[tuple[str, int]] = collections.Counter()
-        self._stubs = {stub.index: _compile_stub(stub) for stub in scenario.stubs}
+        self._stubs = {stub.index: _compile_stub(stub, scenario.zone) for stub in scenario.stubs}
         self._garbage = random.Random(scenario.seed)
 
     def _take(self, kind: str, index: int, times: int | None) -> bool:

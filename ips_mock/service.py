@@ -149,7 +149,7 @@ class IpsService:
         """The company id in a job handle (``j|<id>|…`` or pre-4.0 ``<id>|<name>|``), or None for another shape."""
         parts = handle.split("|")
         number = parts[1] if len(parts) >= 4 and parts[0] == "j" else parts[0] if len(parts) == 3 else ""
-        return int(number) if number.isdigit() else None
+        return int(number) if re.fullmatch(r"[0-9]{1,9}", number) else None
 
     def _check_handle_company(self, caller: User, handle: str, company: Company | None) -> int | None:
         """20006 for a handle of a company the caller is not in; 30001 when it is not ``company``'s."""
@@ -193,11 +193,14 @@ class IpsService:
             raise self._unknown_handle(handle)
         return definition
 
-    def _utc(self, instant: datetime) -> datetime:
+    def _utc(self, instant: datetime, field: str) -> datetime:
         """A client instant in UTC, as the model keeps every instant; one without an offset is server local time."""
         if instant.tzinfo is None:
             instant = instant.replace(tzinfo=self.zone)
-        return instant.astimezone(UTC)
+        try:
+            return instant.astimezone(UTC)
+        except OverflowError:  # e.g. 9999-12-31T23:59:59-14:00 is past the last datetime Python can hold
+            raise IpsFault.invalid_parameter(field, f"{instant.isoformat()} is out of range") from None
 
     def submit_job(self, caller: User, now: datetime, p: Mapping[str, Any]) -> str:
         company = self.company(caller, p["companyHandle"])
@@ -224,7 +227,7 @@ class IpsService:
             raise IpsFault.invalid_parameter("execTime", "give execTime or execSchedule, not both")
         trigger = Trigger(state=TriggerState.COMPLETE)
         if "execTime" in p:
-            exec_time = self._utc(p["execTime"])
+            exec_time = self._utc(p["execTime"], "execTime")
             if exec_time < now:
                 raise IpsFault.invalid_parameter(
                     "execTime",
@@ -368,10 +371,15 @@ class IpsService:
         job_handle: str | None = None,
         original_name: str | None = None,
     ) -> list[JobDefinition]:
-        ids = {c.id for c in self._companies(caller, company_handle)}
+        companies = self._companies(caller, company_handle)
+        ids = {c.id for c in companies}
         definitions = [d for d in self.state.definitions.values() if d.company_id in ids and d.scheduled]
         if job_handle is not None:
-            definitions = [d for d in definitions if d.handle == job_handle]
+            # Resolved like everywhere else: another company's handle is 20006; a run handle selects nothing.
+            company_id = self._check_handle_company(caller, job_handle, companies[0] if company_handle else None)
+            company = self.state.companies.get(company_id) if company_id is not None else None
+            wanted, run = self._resolve(caller, company, job_handle) if company is not None else (None, None)
+            definitions = [d for d in definitions if run is None and d is wanted]
         if original_name is not None:
             definitions = [d for d in definitions if d.name == original_name]
         far = datetime.max.replace(tzinfo=UTC)
@@ -410,9 +418,11 @@ class IpsService:
                 raise IpsFault(IpsFault.INVALID_REQUEST_USER, f"Invalid user handle '{user_handle}'")
             logs = [log for log in logs if log.submit_user_email.lower() == user.email.lower()]
         if (start := p.get("startDate")) is not None:
-            logs = [log for log in logs if log.start_date >= self._utc(start)]
+            low = self._utc(start, "startDate")
+            logs = [log for log in logs if log.start_date >= low]
         if (end := p.get("endDate")) is not None:
-            logs = [log for log in logs if log.start_date <= self._utc(end)]
+            high = self._utc(end, "endDate")
+            logs = [log for log in logs if log.start_date <= high]
         sort_by = p.get("sortBy", "StartDate")
         if sort_by not in self._LOG_SORT_KEYS:
             raise IpsFault.invalid_parameter("sortBy", f"{sort_by!r} is not one of {', '.join(self._LOG_SORT_KEYS)}")

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["ADMIN_ROUTES", "StandaloneApp", "state_summary"]
 
 MAX_TENANTS: Final = 1000
-_TENANT: Final = re.compile(r"^/t/([A-Za-z0-9._-]{1,64})(/.*)?$")
+_TENANT: Final = re.compile(r"^/t/([A-Za-z0-9][A-Za-z0-9._-]{0,63})(/.*)?$")  # never '.' or '..'
+MAX_SCENARIO_BYTES: Final = 10 * 1024 * 1024
 
 ADMIN_ROUTES: Final = {
     "GET /__admin/clock": "the fake's time: {now, source}",
@@ -204,6 +205,8 @@ class StandaloneApp:
             return _json({"error": f"no admin endpoint {request.path}", "endpoints": ADMIN_ROUTES}, 404)
         except HTTPException as exc:
             return _json({"error": str(exc)}, exc.code or 500)
+        except Exception as exc:  # never an HTML error page from the admin API
+            return _json({"error": f"ips-mock internal error: {exc!r}"}, 500)
 
     @staticmethod
     def _body(request: Request) -> dict[str, Any]:
@@ -218,7 +221,9 @@ class StandaloneApp:
         return body
 
     def _on_index(self, fake: FakeIps, request: Request) -> Any:
-        return {"endpoints": ADMIN_ROUTES, "tenants": sorted(self.tenants)}
+        with self._lock:
+            tenants = sorted(self.tenants)
+        return {"endpoints": ADMIN_ROUTES, "tenants": tenants}
 
     def _on_clock(self, fake: FakeIps, request: Request) -> Any:
         return {"now": _iso(fake.now(), fake), "source": fake.clock.source}
@@ -230,7 +235,7 @@ class StandaloneApp:
             raise _AdminError(400, 'give {"by": "90s"} or {"seconds": 90}')
         try:
             fake.advance(parse_duration(value))
-        except (ValueError, ClockError) as exc:
+        except (ValueError, OverflowError, ClockError) as exc:
             raise _AdminError(400, str(exc)) from None
         return self._on_clock(fake, request)
 
@@ -238,7 +243,7 @@ class StandaloneApp:
         target = self._body(request).get("to")
         try:
             fake.move_to(datetime.fromisoformat(str(target)))
-        except (ValueError, ClockError) as exc:
+        except (ValueError, OverflowError, ClockError) as exc:
             raise _AdminError(400, f'give {{"to": "<instant with offset>"}}: {exc}') from None
         return self._on_clock(fake, request)
 
@@ -247,6 +252,8 @@ class StandaloneApp:
         return {"ok": True, "now": _iso(fake.now(), fake)}
 
     def _on_scenario(self, fake: FakeIps, request: Request) -> Any:
+        if (request.content_length or 0) > MAX_SCENARIO_BYTES or len(request.get_data()) > MAX_SCENARIO_BYTES:
+            raise _AdminError(413, f"the scenario is larger than {MAX_SCENARIO_BYTES} bytes")
         try:
             fake.load(load_scenario_text(request.get_data(as_text=True), name="<uploaded scenario>"))
         except ScenarioError as exc:
@@ -254,11 +261,13 @@ class StandaloneApp:
         return {"ok": True, "now": _iso(fake.now(), fake)}
 
     def _on_state(self, fake: FakeIps, request: Request) -> Any:
-        fake.run_due()
-        return state_summary(fake)
+        with fake.locked():  # SOAP requests on other threads change the state as it is read
+            fake.run_due()
+            return state_summary(fake)
 
     def _on_journal(self, fake: FakeIps, request: Request) -> Any:
-        return _journal(fake)
+        with fake.locked():
+            return _journal(fake)
 
     def _on_verify(self, fake: FakeIps, request: Request) -> Any:
         problems = fake.problems()

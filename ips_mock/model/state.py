@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -65,7 +66,7 @@ class State:
 
     def company_by_handle(self, handle: str) -> Company | None:
         prefix, _, number = handle.strip().partition("|")
-        if prefix != "c" or not number.isdigit():
+        if prefix != "c" or not re.fullmatch(r"[0-9]{1,9}", number):
             return None
         return self.companies.get(int(number))
 

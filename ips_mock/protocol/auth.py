@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Final
@@ -21,6 +22,8 @@ from . import ns
 from .ns import version_for_namespace
 
 __all__ = ["Credentials", "read_credentials"]
+
+_DIGITS: Final = re.compile(r"[0-9]+")
 
 _HEADER_FIELDS: Final = (
     "user",
@@ -101,8 +104,11 @@ def _parse_bool(name: str, value: str | None) -> bool | None:
 def _parse_status(value: str | None) -> int | None:
     if value is None or value == "":
         return None
-    if not value.isdigit() or not 100 <= int(value) <= 599:
-        raise IpsFault.invalid_parameter("authHeader/faultHttpStatusCode", f"{value!r} is not an HTTP status code")
+    # 1xx would end the exchange without a body, 204/304 must not carry one: a fault needs its body.
+    if not _DIGITS.fullmatch(value) or not 200 <= int(value) <= 599 or int(value) in (204, 304):
+        raise IpsFault.invalid_parameter(
+            "authHeader/faultHttpStatusCode", f"{value!r} is not an HTTP status a fault can be sent with (200-599)"
+        )
     return int(value)
 
 

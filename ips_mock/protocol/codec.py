@@ -23,6 +23,7 @@ from lxml import etree
 
 from ..errors import IpsFault
 from .schema import ComplexType, Field, Schema
+from .xml import xml_safe
 
 __all__ = ["decode", "encode", "format_datetime", "format_double", "from_mapping", "parse_datetime"]
 
@@ -207,7 +208,7 @@ def _format_simple(value: Any, type_: str, path: str) -> str:
         if not isinstance(value, datetime):
             raise TypeError(f"{path}: expected a datetime, got {value!r}")
         return format_datetime(value)
-    return str(value)
+    return xml_safe(str(value))
 
 
 def format_datetime(value: datetime) -> str:

@@ -11,7 +11,7 @@ from lxml import etree
 from ..errors import IpsFault
 from . import ns
 from .ns import ApiVersion, version_for_namespace
-from .xml import parse_xml
+from .xml import parse_xml, xml_safe
 
 __all__ = [
     "SoapRequest",
@@ -160,7 +160,7 @@ def render_fault(version: SoapVersion, fault: IpsFault) -> bytes:
     detail_name = fault.kind.value
     detail_el = etree.Element(f"{{{ns.FLT}}}{detail_name}", nsmap={"tns": ns.FLT})
     etree.SubElement(detail_el, f"{{{ns.FLT}}}code").text = str(fault.code)
-    etree.SubElement(detail_el, f"{{{ns.FLT}}}reason").text = fault.reason
+    etree.SubElement(detail_el, f"{{{ns.FLT}}}reason").text = xml_safe(fault.reason)
 
     fault_el = etree.Element(version.element("Fault"))
     if version is SoapVersion.SOAP11:

@@ -7,13 +7,14 @@ about than any partial support.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Final
 
 from lxml import etree
 
 from ..errors import IpsFault
 
-__all__ = ["MAX_DEPTH", "parse_xml"]
+__all__ = ["MAX_DEPTH", "parse_xml", "xml_safe"]
 
 MAX_DEPTH: Final = 64
 """Deeper documents are refused; the deepest IPS request is nowhere near this."""
@@ -73,3 +74,12 @@ def _check_depth(root: etree._Element) -> None:
         if depth > MAX_DEPTH:
             raise IpsFault.invalid_request_xml(f"The request nests elements deeper than {MAX_DEPTH} levels")
         stack.extend((child, depth + 1) for child in el)
+
+
+_NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot carry replaced by U+FFFD (e.g. a control character in an
+    HTTP Basic user name that a fault reason echoes)."""
+    return _NOT_XML.sub("\ufffd", text)

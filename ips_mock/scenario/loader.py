@@ -515,7 +515,9 @@ class _Builder:
         for i, spec in enumerate(self.doc.get("timeline", [])):
             at: list[str | int] = ["timeline", i]
             if "advance" in spec:
-                steps.append(TimelineStep(i, advance=self._duration(spec["advance"], [*at, "advance"], timedelta(0))))
+                duration = self._duration(spec["advance"], [*at, "advance"], timedelta(0))
+                last = last + duration if last is not None else None
+                steps.append(TimelineStep(i, advance=duration))
                 continue
             if "move_to" in spec:
                 target = self._instant(spec["move_to"], [*at, "move_to"])
