@@ -24,6 +24,7 @@ from .protocol.auth import Credentials
 from .protocol.codec import decode, encode
 from .protocol.envelope import SoapRequest
 from .protocol.schema import schema_for, wsdl_operations
+from .scheduler import SERVER_NAME
 from .service import IpsService
 
 __all__ = ["OPERATIONS", "Call", "dispatch", "peek_params"]
@@ -110,7 +111,7 @@ def _active_job(call: Call, run: Run) -> dict[str, Any]:
         "submitUserEmail": definition.submit_user_email,
         "locale": definition.locale,
         "description": definition.description,
-        "serverName": "ips-mock-1",
+        "serverName": SERVER_NAME,
         "startDate": call.local(run.trigger_time),
         "triggerTime": call.local(run.trigger_time),
         "totalSize": 0,

@@ -33,11 +33,12 @@ from .model.jobs import (
 )
 from .model.jobtypes import JOB_TYPES, JobType, SourceItem, source_items
 
-__all__ = ["MISFIRE_POLICIES", "Scheduler"]
+__all__ = ["SERVER_NAME", "Misfire", "Scheduler"]
 
-MISFIRE_POLICIES: Final = ("fire_all", "fire_once", "skip")
+Misfire = Literal["fire_all", "fire_once", "skip"]
 
 SERVER_NAME: Final = "ips-mock-1"
+"""ActiveJob/serverName of every run (observed values look like ``saastex_100_52``)."""
 JOB_CLIENT: Final = "ips-mock"
 
 _ASSET_TYPES: Final = {
@@ -81,7 +82,7 @@ def _utc(instant: datetime | None) -> datetime | None:
 class Scheduler:
     state: State
     zone: ZoneInfo
-    misfire: Literal["fire_all", "fire_once", "skip"] = "fire_all"
+    misfire: Misfire = "fire_all"
 
     # --------------------------------------------------------------------------------------------- driving
 
@@ -197,6 +198,7 @@ class Scheduler:
             plan=definition.behaviour.plan(),
         )
         self.state.runs[run_id] = run
+        self.state.run_names[(definition.company_id, name)] = run_id
         self._schedule_next_step(run)
         return run
 
@@ -206,7 +208,6 @@ class Scheduler:
         unique, n = name, 2
         while (company, unique) in taken:
             unique, n = f"{name}-{n}", n + 1
-        taken.add((company, unique))
         return unique
 
     def _work_item(self, definition: JobDefinition, job_type: JobType, source: SourceItem, root: str) -> WorkItem:

@@ -19,6 +19,7 @@ from lxml import etree
 from .errors import IpsFault, ScenarioError
 from .journal import Journal
 from .model import State
+from .model.handles import parse_job_handle
 from .model.jobs import RunState, TriggerState
 from .operations import OPERATIONS
 from .protocol.codec import encode, from_mapping
@@ -32,7 +33,6 @@ from .service import IpsService
 __all__ = ["Injector", "build_runtime", "check_scenario", "install_jobs", "job_name_of", "unmet_expectations"]
 
 _LATEST: Final = ApiVersion("2014-04-03")
-_RUN_STAMP: Final = re.compile(r"_\d{4}-\d{2}-\d{2}-\d{2}:\d{2}:\d{2}\.\d{3}(-\d+)?$")
 
 
 def _known_operation(name: str) -> bool:
@@ -213,12 +213,8 @@ def job_name_of(param: etree._Element) -> str | None:
         return values["jobName"]
     if values.get("originalName"):
         return values["originalName"]
-    parts = values.get("jobHandle", "").split("|")
-    if len(parts) >= 4 and parts[0] == "j":
-        return parts[2] or _RUN_STAMP.sub("", parts[3]) or None
-    if len(parts) == 3:
-        return parts[1] or None
-    return None
+    parsed = parse_job_handle(values.get("jobHandle", ""))
+    return parsed.name if parsed is not None else None
 
 
 class Injector:

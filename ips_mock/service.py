@@ -18,11 +18,12 @@ from .errors import IpsFault
 from .model import Company, State, User
 from .model.behaviour import DEFAULT_BEHAVIOUR, Behaviour
 from .model.enums import ENUMS, JOB_LOG_TYPES
+from .model.handles import JobHandle, parse_job_handle
 from .model.jobs import JobDefinition, JobLog, JobLogDetail, Run, Trigger, TriggerState
 from .model.jobspec import spec_problems
 from .model.jobtypes import JOB_TYPES, SUBMITTABLE_JOB_TYPES, echo_spec
 from .model.roles import ADMIN_ROLES, may_call
-from .scheduler import Scheduler
+from .scheduler import Misfire, Scheduler
 
 __all__ = ["BehaviourChooser", "IpsService", "LogPage"]
 
@@ -52,12 +53,12 @@ class IpsService:
         state: State,
         *,
         zone: ZoneInfo | None = None,
-        misfire: str = "fire_all",
+        misfire: Misfire = "fire_all",
         behaviours: BehaviourChooser = _default_behaviour,
     ) -> None:
         self.state = state
         self.zone = zone or ZoneInfo("America/Los_Angeles")
-        self.scheduler = Scheduler(state, self.zone, misfire)  # type: ignore[arg-type]
+        self.scheduler = Scheduler(state, self.zone, misfire)
         self.behaviours = behaviours
 
     # ------------------------------------------------------------------------------------------ who is calling
@@ -144,45 +145,34 @@ class IpsService:
             return [self.company(caller, handle)]
         return [c for c in self.state.companies.values() if caller.belongs_to(c.id)]
 
-    @staticmethod
-    def _company_id_of(handle: str) -> int | None:
-        """The company id in a job handle (``j|<id>|…`` or pre-4.0 ``<id>|<name>|``), or None for another shape."""
-        parts = handle.split("|")
-        number = parts[1] if len(parts) >= 4 and parts[0] == "j" else parts[0] if len(parts) == 3 else ""
-        return int(number) if re.fullmatch(r"[0-9]{1,9}", number) else None
-
-    def _check_handle_company(self, caller: User, handle: str, company: Company | None) -> int | None:
-        """20006 for a handle of a company the caller is not in; 30001 when it is not ``company``'s."""
-        company_id = self._company_id_of(handle)
-        if company_id is None:
+    def _check_handle_company(self, caller: User, handle: str, company: Company | None) -> JobHandle | None:
+        """The parsed handle (None for an unknown shape); 20006 for a handle of a company the caller is not in,
+        30001 when it is not ``company``'s."""
+        parsed = parse_job_handle(handle)
+        if parsed is None:
             return None
-        if not caller.belongs_to(company_id):
+        if not caller.belongs_to(parsed.company_id):
             raise IpsFault(IpsFault.ILLEGAL_COMPANY, f"Job handle '{handle}' belongs to another company")
-        if company is not None and company_id != company.id:
+        if company is not None and parsed.company_id != company.id:
             raise IpsFault.invalid_parameter(
-                "jobHandle", f"'{handle}' belongs to company c|{company_id}, not {company.handle}"
+                "jobHandle", f"'{handle}' belongs to company c|{parsed.company_id}, not {company.handle}"
             )
-        return company_id
+        return parsed
 
     def _definition_named(self, company_id: int, name: str) -> JobDefinition | None:
         return self.state.definitions.get(f"j|{company_id}|{name}||")
 
-    def _resolve(self, caller: User, company: Company, handle: str) -> tuple[JobDefinition | None, Run | None]:
+    def _resolve(self, caller: User, company: Company | None, handle: str) -> tuple[JobDefinition | None, Run | None]:
         """A submit handle gives its definition; a run or log handle gives its run (and that run's definition)."""
-        company_id = self._check_handle_company(caller, handle, company)
-        if company_id is None:
+        parsed = self._check_handle_company(caller, handle, company)
+        if parsed is None:
             return None, None
-        parts = handle.split("|")
-        if len(parts) == 3:  # pre-4.0 submit handle: <companyId>|<jobName>|
-            return self._definition_named(company_id, parts[1]), None
-        if len(parts) == 5 and parts[2] and not parts[3] and not parts[4]:
-            return self._definition_named(company_id, parts[2]), None
-        if len(parts) in (4, 5) and not parts[2] and parts[3]:
-            run_id = parts[4] if len(parts) == 5 else ""
-            for run in self.state.runs.values():
-                if run.company_id == company_id and run.name == parts[3] and (not run_id or str(run.id) == run_id):
-                    return run.definition, run
-        return None, None
+        if parsed.kind == "submit":
+            return self._definition_named(parsed.company_id, parsed.job_name), None
+        run = self.state.runs.get(self.state.run_names.get((parsed.company_id, parsed.run_name), -1))
+        if run is None or (parsed.run_id is not None and run.id != parsed.run_id):
+            return None, None
+        return run.definition, run
 
     def _unknown_handle(self, handle: str) -> IpsFault:
         return IpsFault.invalid_parameter("jobHandle", f"unknown job handle '{handle}'")
@@ -348,9 +338,7 @@ class IpsService:
         ids = {c.id for c in companies}
         runs = [r for r in self.state.active_runs() if r.company_id in ids]
         if job_handle is not None:
-            company_id = self._check_handle_company(caller, job_handle, companies[0] if company_handle else None)
-            company = self.state.companies.get(company_id) if company_id is not None else None
-            definition, run = self._resolve(caller, company, job_handle) if company is not None else (None, None)
+            definition, run = self._resolve(caller, companies[0] if company_handle else None, job_handle)
             # A finished or unknown handle selects nothing: that is how pollers see a job end.
             runs = [
                 r
@@ -376,9 +364,7 @@ class IpsService:
         definitions = [d for d in self.state.definitions.values() if d.company_id in ids and d.scheduled]
         if job_handle is not None:
             # Resolved like everywhere else: another company's handle is 20006; a run handle selects nothing.
-            company_id = self._check_handle_company(caller, job_handle, companies[0] if company_handle else None)
-            company = self.state.companies.get(company_id) if company_id is not None else None
-            wanted, run = self._resolve(caller, company, job_handle) if company is not None else (None, None)
+            wanted, run = self._resolve(caller, companies[0] if company_handle else None, job_handle)
             definitions = [d for d in definitions if run is None and d is wanted]
         if original_name is not None:
             definitions = [d for d in definitions if d.name == original_name]

@@ -67,10 +67,6 @@ class Trigger:
     generation: int = 0
     """Renewed (from State.new_generation) on every re-arm, pause and delete, so earlier fire events are ignored."""
 
-    @property
-    def recurring(self) -> bool:
-        return self.schedule is not None
-
 
 @dataclass
 class JobDefinition:

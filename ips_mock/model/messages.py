@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-__all__ = ["LANGUAGES", "render"]
+__all__ = ["render"]
 
 _TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
     "en": {
@@ -42,8 +42,6 @@ _TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
         "fatal": "Erreur fatale : {0}",
     },
 }
-
-LANGUAGES: Final = frozenset(_TEXTS)
 
 
 def render(key: str, args: tuple[str, ...], locale: str | None) -> str:

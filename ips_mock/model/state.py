@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import heapq
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -9,6 +8,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from .company import Company
+from .handles import company_id_of
 from .jobs import JobDefinition, JobLog, Run
 from .user import User
 
@@ -40,8 +40,8 @@ class State:
     deleted: list[JobDefinition] = field(default_factory=list)
     runs: dict[int, Run] = field(default_factory=dict)
     """Every run ever, by run id, active or done."""
-    run_names: set[tuple[int, str]] = field(default_factory=set)
-    """(company id, run name) of every run, so a new run's name is checked for clashes in constant time."""
+    run_names: dict[tuple[int, str], int] = field(default_factory=dict)
+    """(company id, run name) → run id of every run: names are unique per company, and found in constant time."""
     logs: list[JobLog] = field(default_factory=list)
     """Job logs in the order their runs started."""
     events: list[Event] = field(default_factory=list)
@@ -65,10 +65,8 @@ class State:
         return next((u for u in self.users.values() if u.handle == handle.strip()), None)
 
     def company_by_handle(self, handle: str) -> Company | None:
-        prefix, _, number = handle.strip().partition("|")
-        if prefix != "c" or not re.fullmatch(r"[0-9]{1,9}", number):
-            return None
-        return self.companies.get(int(number))
+        company_id = company_id_of(handle)
+        return None if company_id is None else self.companies.get(company_id)
 
     def company_by_name(self, name: str) -> Company | None:
         return next((c for c in self.companies.values() if c.name == name), None)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jsonschema
@@ -151,7 +151,7 @@ class Scenario:
     data: Mapping[str, Any]
     zone: ZoneInfo
     start: datetime
-    misfire: str
+    misfire: Literal["fire_all", "fire_once", "skip"]
     seed: int
     companies: tuple[Company, ...]
     users: tuple[User, ...]
