@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from .clock import ClockError
 from .errors import FaultKind, IpsFault, IpsMockError, ScenarioError
 from .fake import FakeIps
 from .server import ServerThread
 
-__all__ = ["FakeIps", "FaultKind", "IpsFault", "IpsMockError", "ScenarioError", "ServerThread"]
+__all__ = ["ClockError", "FakeIps", "FaultKind", "IpsFault", "IpsMockError", "ScenarioError", "ServerThread"]
