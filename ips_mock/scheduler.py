@@ -24,6 +24,7 @@ from .model.jobs import (
     JobDefinition,
     JobLog,
     JobLogDetail,
+    Notification,
     Run,
     RunState,
     TaskProgress,
@@ -323,7 +324,7 @@ class Scheduler:
             run.progress = 100
         self._end(run, at, "Failed" if behaviour.fatal_error else "Done")
 
-    def _end(self, run: Run, at: datetime, task_state: str) -> None:
+    def _end(self, run: Run, at: datetime, task_state: str, *, stopped: bool = False) -> None:
         job_type = JOB_TYPES[run.definition.job_type]
         run.log.details.append(JobLogDetail(job_type.log.end, at, "end", (_LABELS[job_type.type_name],)))
         run.log.end_date = at
@@ -333,6 +334,37 @@ class Scheduler:
         for task in run.tasks:
             task.task_state = task_state
             task.last_progress_update = at
+        self._notify(run, at, stopped=stopped)
+
+    def _notify(self, run: Run, at: datetime, *, stopped: bool) -> None:
+        """Record what IPS would send now: e-mail per emailSetting, then the completion/post HTTP call."""
+        definition, log = run.definition, run.log
+        outcome: Literal["success", "warning", "error", "stopped"]
+        if stopped:
+            outcome = "stopped"
+        elif log.fatal_error or log.file_error_count:
+            outcome = "error"
+        elif log.file_warning_count:
+            outcome = "warning"
+        else:
+            outcome = "success"
+        setting = definition.submitted.get("emailSetting", "None")
+        wanted = {
+            "All": True,
+            "JobCompletion": True,
+            "Error": outcome == "error",
+            "ErrorAndWarning": outcome in ("error", "warning"),
+        }.get(setting, False)
+        targets: list[tuple[Literal["email", "http"], str]] = []
+        if wanted:
+            targets.append(("email", definition.notify_user_email))
+        for url_field in ("httpCompletionUrl", "postHttpUrl"):
+            if url := definition.submitted.get(url_field):
+                targets.append(("http", url))
+        for kind, to in targets:
+            self.state.outbox.append(
+                Notification(kind, at, to, definition.name, run.name, log.handle, outcome, definition.locale)
+            )
 
     def stop(self, run: Run, at: datetime, by: str) -> None:
         """stopJob: Stopping now, Done after the behaviour's stop delay, unprocessed items logged as cancelled."""
@@ -357,4 +389,4 @@ class Scheduler:
             run.log.details.append(
                 JobLogDetail("FileCancel", at, "cancel", (item.path,), asset_name=item.name, asset_type=item.asset_type)
             )
-        self._end(run, at, "Done")
+        self._end(run, at, "Done", stopped=True)

@@ -114,6 +114,10 @@ def state_summary(fake: FakeIps) -> dict[str, Any]:
             }
             for log in state.logs
         ],
+        "outbox": [
+            {"kind": n.kind, "at": _iso(n.at, fake), "to": n.to, "runName": n.run_name, "outcome": n.outcome}
+            for n in state.outbox
+        ],
     }
 
 

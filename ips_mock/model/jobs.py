@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from ..cron import CronSchedule
@@ -19,6 +19,7 @@ __all__ = [
     "JobDefinition",
     "JobLog",
     "JobLogDetail",
+    "Notification",
     "Run",
     "RunState",
     "TaskProgress",
@@ -113,6 +114,22 @@ class TaskProgress:
     progress: float
     progress_message: str
     last_progress_update: datetime
+
+
+@dataclass(frozen=True)
+class Notification:
+    """What IPS would send when a run ends: an e-mail (per emailSetting) or an HTTP call (httpCompletionUrl,
+    postHttpUrl). ips-mock records it in ``State.outbox`` and never sends it."""
+
+    kind: Literal["email", "http"]
+    at: datetime
+    to: str
+    """The recipient's e-mail address, or the URL."""
+    job_name: str
+    run_name: str
+    log_handle: str
+    outcome: Literal["success", "warning", "error", "stopped"]
+    locale: str
 
 
 @dataclass(frozen=True)

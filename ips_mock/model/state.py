@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from .company import Company
 from .handles import company_id_of
-from .jobs import JobDefinition, JobLog, Run
+from .jobs import JobDefinition, JobLog, Notification, Run
 from .user import User
 
 __all__ = ["Event", "State"]
@@ -44,6 +44,8 @@ class State:
     """(company id, run name) → run id of every run: names are unique per company, and found in constant time."""
     logs: list[JobLog] = field(default_factory=list)
     """Job logs in the order their runs started."""
+    outbox: list[Notification] = field(default_factory=list)
+    """E-mails and HTTP calls IPS would have sent when runs ended, in order (recorded, never sent)."""
     events: list[Event] = field(default_factory=list)
     """Pending work, a heap ordered by (due, seq)."""
     next_seq: int = 0
