@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import math
 import posixpath
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 from .model import State
-from .model.behaviour import RunStep
+from .model.behaviour import DEFAULT_BEHAVIOUR, Behaviour, RunStep
 from .model.jobs import (
     JobDefinition,
     JobLog,
@@ -28,11 +29,12 @@ from .model.jobs import (
     Run,
     RunState,
     TaskProgress,
+    Trigger,
     TriggerState,
     WorkItem,
     run_name,
 )
-from .model.jobtypes import JOB_TYPES, JobType, SourceItem, source_items
+from .model.jobtypes import JOB_TYPES, JobType, SourceItem, echo_spec, source_items
 
 __all__ = ["SERVER_NAME", "Misfire", "Scheduler"]
 
@@ -79,11 +81,25 @@ def _utc(instant: datetime | None) -> datetime | None:
     return None if instant is None else instant.astimezone(UTC)
 
 
+def _default_behaviour(name: str, job_type: str) -> Behaviour:
+    return DEFAULT_BEHAVIOUR
+
+
+# A follow-on publish job (IPS-REFERENCE §8.3): the field of the upload job, and the job element it runs as.
+_FOLLOW_ONS: Final = {
+    "postImageServingPublishJob": "imageServingPublishJob",
+    "postImageRenderingPublishJob": "imageRenderingPublishJob",
+    "postVideoPublishJob": "videoPublishJob",
+}
+
+
 @dataclass
 class Scheduler:
     state: State
     zone: ZoneInfo
     misfire: Misfire = "fire_all"
+    behaviours: Callable[[str, str], Behaviour] = _default_behaviour
+    """Picks the behaviour of a follow-on publish run from its job name and job element."""
 
     # --------------------------------------------------------------------------------------------- driving
 
@@ -162,12 +178,18 @@ class Scheduler:
 
     # --------------------------------------------------------------------------------------------------- runs
 
-    def fire(self, definition: JobDefinition, at: datetime) -> Run:
-        """Start one run of ``definition`` at ``at``: it is ``New`` now and follows its behaviour's plan."""
+    def fire(self, definition: JobDefinition, at: datetime, *, initiated_by: Run | None = None) -> Run:
+        """Start one run of ``definition`` at ``at``: it is ``New`` now and follows its behaviour's plan.
+
+        A follow-on publish run (``initiated_by`` its upload run) is named after it and logs it as InitiatingJobName.
+        """
         job_type = JOB_TYPES[definition.job_type]
         at = at.astimezone(UTC)
         run_id = self.state.take_run_id()
-        name = self._unique_run_name(definition, run_name(definition.name, at.astimezone(self.zone)))
+        stamp = run_name(definition.name, at.astimezone(self.zone))
+        if initiated_by is not None:
+            stamp = f"{initiated_by.name}-{job_type.type_name}"
+        name = self._unique_run_name(definition, stamp)
         company = self.state.companies[definition.company_id]
         items = tuple(
             self._work_item(definition, job_type, s, company.root_path)
@@ -197,6 +219,7 @@ class Scheduler:
             items=items,
             log=log,
             plan=definition.behaviour.plan(),
+            initiated_by=initiated_by.name if initiated_by is not None else None,
         )
         self.state.runs[run_id] = run
         self.state.run_names[(definition.company_id, name)] = run_id
@@ -258,6 +281,8 @@ class Scheduler:
             JobLogDetail("JobClient", at, JOB_CLIENT, localized=False),
             JobLogDetail("TotalFileCount", at, str(len(run.items)), localized=False),
         ]
+        if run.initiated_by is not None:
+            log.details.append(JobLogDetail("InitiatingJobName", at, run.initiated_by, localized=False))
         self.state.logs.append(log)
         if job_type.task_type is not None:
             run.tasks = [TaskProgress(job_type.task_type, "Processing", 0, 0, len(run.items), 0.0, "", at)]
@@ -323,6 +348,31 @@ class Scheduler:
             self._complete_items(run, at, len(run.items))
             run.progress = 100
         self._end(run, at, "Failed" if behaviour.fatal_error else "Done")
+        if behaviour.fatal_error is None:
+            self._follow_on(run, at)
+
+    def _follow_on(self, run: Run, at: datetime) -> None:
+        """Start the job's follow-on publish job, if it has one (and, with postJobOnlyIfFiles, if files came in)."""
+        parent = run.definition
+        field = next((f for f in _FOLLOW_ONS if f in parent.submitted), None)
+        if field is None:
+            return
+        log = run.log
+        processed = log.file_success_count + log.file_warning_count + log.file_update_count
+        if parent.submitted.get("postJobOnlyIfFiles") and processed == 0:
+            return
+        element = _FOLLOW_ONS[field]
+        spec = parent.submitted[field]
+        root = self.state.companies[parent.company_id].root_path
+        follow_on = replace(
+            parent,
+            job_type=element,
+            spec=echo_spec(JOB_TYPES[element], spec, root_path=root),
+            submitted=dict(spec),
+            trigger=Trigger(state=TriggerState.COMPLETE),
+            behaviour=self.behaviours(parent.name, element),
+        )
+        self.fire(follow_on, at, initiated_by=run)
 
     def _end(self, run: Run, at: datetime, task_state: str, *, stopped: bool = False) -> None:
         job_type = JOB_TYPES[run.definition.job_type]

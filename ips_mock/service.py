@@ -58,7 +58,8 @@ class IpsService:
     ) -> None:
         self.state = state
         self.zone = zone or ZoneInfo("America/Los_Angeles")
-        self.scheduler = Scheduler(state, self.zone, misfire)
+        # Through self, so a behaviours chooser set later (as tests do) also decides follow-on runs.
+        self.scheduler = Scheduler(state, self.zone, misfire, lambda name, job_type: self.behaviours(name, job_type))
         self.behaviours = behaviours
 
     # ------------------------------------------------------------------------------------------ who is calling

@@ -209,6 +209,8 @@ class Run:
     generation: int = 0
     """Renewed when the plan changes (stop, delete), so events scheduled for the old plan are ignored."""
     ended_at: datetime | None = None
+    initiated_by: str | None = None
+    """The run name of the upload run whose follow-on publish job this run is."""
 
     @property
     def handle(self) -> str:
