@@ -221,6 +221,20 @@ class SoapReply:
     def reason(self) -> str | None:
         return self.text("reason") if self.is_fault else None
 
+    def ok(self) -> SoapReply:
+        """This reply, after checking it is not a fault (an ``AssertionError`` naming the fault if it is)."""
+        if self.is_fault:
+            raise AssertionError(f"expected a reply, got fault {self.code} ({self.fault_kind}): {self.reason}")
+        return self
+
+    def assert_fault(self, code: int, *fragments: str) -> SoapReply:
+        """Check this is fault ``code`` and its reason contains every fragment."""
+        if not self.is_fault:
+            raise AssertionError(f"expected fault {code}, got a reply: {self.body.decode()}")
+        if self.code != code or not all(f in (self.reason or "") for f in fragments):
+            raise AssertionError(f"expected fault {code} mentioning {fragments}, got {self.code}: {self.reason}")
+        return self
+
     def text(self, path: str) -> str:
         """Text of the element at a ``/``-separated path of local names below the payload."""
         el = self.payload

@@ -57,24 +57,12 @@ def _on_assets(element: str, *handles: str) -> dict[str, Any]:
     return {element: {"assetHandleArray": {"items": list(handles)}, "createMask": False, "emailSetting": "None"}}
 
 
-def _ok(reply: SoapReply) -> SoapReply:
-    assert etree.QName(reply.payload).localname not in FAULT_ELEMENTS, reply.body
-    return reply
-
-
-def _fault(reply: SoapReply, code: int, *fragments: str) -> None:
-    assert reply.is_fault, reply.body
-    assert reply.code == code, reply.reason
-    for fragment in fragments:
-        assert fragment in (reply.reason or ""), reply.reason
-
-
 def _submit(
     client: SoapTestClient, name: str, jobs: Mapping[str, Any], *, user: str = "admin@example.com", **fields: Any
 ) -> str:
     merged: dict[str, Any] = {"companyHandle": "c|100", "jobName": name} | fields
     params = {k: merged[k] for k in SUBMIT_ORDER if k in merged} | {k: jobs[k] for k in JOB_ELEMENTS if k in jobs}
-    return _ok(client.call("submitJob", params, user=user)).text("jobHandle")
+    return client.call("submitJob", params, user=user).ok().text("jobHandle")
 
 
 def _local(el: etree._Element) -> str:
@@ -90,7 +78,7 @@ def _logs(client: SoapTestClient, **params: Any) -> SoapReply:
 
 
 def _log_names(client: SoapTestClient, **params: Any) -> list[str]:
-    (array,) = list(_ok(_logs(client, **params)).payload)
+    (array,) = list(_logs(client, **params).ok().payload)
     return [log.findtext("{*}originalJobName") or "" for log in array]
 
 
@@ -102,7 +90,7 @@ def _details_reply(client: SoapTestClient, *, headers: list[etree._Element] | No
 
 def _pages(client: SoapTestClient, **params: Any) -> list[tuple[int, list[dict[str, str]]]]:
     """(detailTotalRows, details) of every log getJobLogDetails returns."""
-    (array,) = list(_ok(_details_reply(client, **params)).payload)
+    (array,) = list(_details_reply(client, **params).ok().payload)
     return [
         (int(log.findtext("{*}detailTotalRows") or "-1"), [_flat(d) for d in log.iterfind("{*}detailArray/{*}items")])
         for log in array
@@ -138,7 +126,7 @@ def test_get_job_logs_defaults_to_every_log_newest_first(three_logs: SoapTestCli
 
 
 def test_get_job_logs_reports_each_logs_counts(three_logs: SoapTestClient) -> None:
-    (array,) = list(_ok(_logs(three_logs, sortDirection="Ascending")).payload)
+    (array,) = list(_logs(three_logs, sortDirection="Ascending").ok().payload)
     assert [_flat(log) for log in array][2] == {
         "companyHandle": "c|100",
         "jobHandle": "j|100||bravo_2026-01-05-09:04:00.000",
@@ -198,12 +186,12 @@ def test_get_job_logs_sorts_by_company_name() -> None:
     client = SoapTestClient(fake)
     for company in ("c|100", "c|200"):
         params = {"companyHandle": company, "jobName": f"job of {company[2:]}"} | _upload("x.jpg")
-        _ok(client.call("submitJob", params, user="both@x.test", password="pw"))
+        client.call("submitJob", params, user="both@x.test", password="pw").ok()
     fake.advance(timedelta(seconds=61))
     reply = client.call(
         "getJobLogs", {"sortBy": "CompanyName", "sortDirection": "Ascending"}, user="both@x.test", password="pw"
     )
-    (array,) = list(_ok(reply).payload)
+    (array,) = list(reply.ok().payload)
     assert [log.findtext("{*}companyHandle") for log in array] == ["c|200", "c|100"]
 
 
@@ -236,18 +224,18 @@ def test_get_job_logs_filters_by_submitting_user(three_logs: SoapTestClient) -> 
 
 
 def test_get_job_logs_with_bad_sort_by_is_30001(three_logs: SoapTestClient) -> None:
-    _fault(_logs(three_logs, sortBy="Date"), 30001, "'sortBy'", "'Date'")
+    _logs(three_logs, sortBy="Date").assert_fault(30001, "'sortBy'", "'Date'")
 
 
 def test_get_job_logs_with_bad_sort_direction_is_30001(three_logs: SoapTestClient) -> None:
-    _fault(_logs(three_logs, sortDirection="descending"), 30001, "'sortDirection'")
+    _logs(three_logs, sortDirection="descending").assert_fault(30001, "'sortDirection'")
 
 
 def test_get_job_logs_lists_a_running_job_without_end_date(fake: FakeIps, client: SoapTestClient) -> None:
     _submit(client, "running", _upload("x.jpg"))
     assert _log_names(client) == []  # New: its log opens when it starts running
     fake.advance(timedelta(seconds=1))
-    (array,) = list(_ok(_logs(client)).payload)
+    (array,) = list(_logs(client).ok().payload)
     (log,) = array
     assert "endDate" not in [_local(c) for c in log]
     assert log.findtext("{*}startDate") == "2026-01-05T09:00:00.000-08:00"
@@ -258,7 +246,7 @@ def test_get_job_logs_only_shows_the_callers_companies(fake: FakeIps, client: So
     fake.advance(timedelta(seconds=61))
     assert _log_names(client) == ["ours"]
     reply = client.call("getJobLogs", {}, user="other@example.com")
-    assert list(_ok(reply).payload[0]) == []
+    assert list(reply.ok().payload[0]) == []
 
 
 # ------------------------------------------------------------------------------------------ getJobLogDetails
@@ -300,7 +288,7 @@ def test_records_per_page_above_1000_is_served_as_1000(fake: FakeIps, client: So
 )
 def test_bad_paging_is_30001(client: SoapTestClient, params: dict[str, int], field: str) -> None:
     _submit(client, "job", _upload("x.jpg"))
-    _fault(_details_reply(client, originalName="job", **params), 30001, field)
+    _details_reply(client, originalName="job", **params).assert_fault(30001, field)
 
 
 def test_log_type_array_filters_and_detail_total_rows_counts_the_matches(fake: FakeIps, client: SoapTestClient) -> None:
@@ -314,7 +302,7 @@ def test_log_type_array_filters_and_detail_total_rows_counts_the_matches(fake: F
 def test_bad_log_type_is_30001(client: SoapTestClient) -> None:
     _submit(client, "job", _upload("x.jpg"))
     reply = _details_reply(client, originalName="job", logTypeArray={"items": ["UploadSuccess", "Bogus"]})
-    _fault(reply, 30001, "logTypeArray", "'Bogus'")
+    reply.assert_fault(30001, "logTypeArray", "'Bogus'")
 
 
 def test_details_sorted_by_log_type(fake: FakeIps, client: SoapTestClient) -> None:
@@ -343,11 +331,11 @@ def test_details_default_to_date_ascending_and_may_be_descending(fake: FakeIps, 
 )
 def test_bad_detail_sort_is_30001(client: SoapTestClient, params: dict[str, str], field: str) -> None:
     _submit(client, "job", _upload("x.jpg"))
-    _fault(_details_reply(client, originalName="job", **params), 30001, field)
+    _details_reply(client, originalName="job", **params).assert_fault(30001, field)
 
 
 def test_details_without_job_handle_or_original_name_are_30002(client: SoapTestClient) -> None:
-    _fault(_details_reply(client), 30002, "'jobHandle'", "'originalName'")
+    _details_reply(client).assert_fault(30002, "'jobHandle'", "'originalName'")
 
 
 @pytest.mark.parametrize(
@@ -356,12 +344,12 @@ def test_details_without_job_handle_or_original_name_are_30002(client: SoapTestC
     ids=["submit", "run", "log", "malformed"],
 )
 def test_details_of_an_unknown_handle_are_30001(client: SoapTestClient, handle: str) -> None:
-    _fault(_details_reply(client, jobHandle=handle), 30001, "'jobHandle'", handle)
+    _details_reply(client, jobHandle=handle).assert_fault(30001, "'jobHandle'", handle)
 
 
 def test_details_of_a_foreign_company_are_20006(client: SoapTestClient) -> None:
     reply = client.call("getJobLogDetails", {"companyHandle": "c|200", "originalName": "x"}, user="user@example.com")
-    _fault(reply, 20006, "c|200")
+    reply.assert_fault(20006, "c|200")
 
 
 def test_details_of_an_unknown_original_name_are_empty(client: SoapTestClient) -> None:
@@ -371,13 +359,13 @@ def test_details_of_an_unknown_original_name_are_empty(client: SoapTestClient) -
 def test_details_by_run_log_and_submit_handle(fake: FakeIps, client: SoapTestClient) -> None:
     handle = _submit(client, "hourly", _upload("x.jpg"), execSchedule="0 * * * *")
     fake.advance(timedelta(hours=2, minutes=5))  # fires at 10:00 and 11:00
-    by_submit = _ok(_details_reply(client, jobHandle=handle))
+    by_submit = _details_reply(client, jobHandle=handle).ok()
     assert [log.findtext("{*}jobName") for log in by_submit.payload[0]] == [
         "hourly_2026-01-05-10:00:00.000",
         "hourly_2026-01-05-11:00:00.000",
     ]
     for selector in ("j|100||hourly_2026-01-05-11:00:00.000|1002", "j|100||hourly_2026-01-05-11:00:00.000"):
-        reply = _ok(_details_reply(client, jobHandle=selector))
+        reply = _details_reply(client, jobHandle=selector).ok()
         assert [log.findtext("{*}jobName") for log in reply.payload[0]] == ["hourly_2026-01-05-11:00:00.000"]
 
 
@@ -433,7 +421,7 @@ def test_log_messages_follow_the_request_locale(
         headers=headers,
         http_headers=http_headers,
     )
-    (log,) = list(_ok(reply).payload[0])
+    (log,) = list(reply.ok().payload[0])
     messages = {
         d.findtext("{*}logType"): d.findtext("{*}logMessage") or "" for d in log.iterfind("{*}detailArray/{*}items")
     }
@@ -460,7 +448,7 @@ def test_failing_and_warning_items_are_counted_and_logged(fake: FakeIps, client:
     fake.service.behaviours = lambda name, job_type: Behaviour(error_items=1, warning_items=1)
     _submit(client, "mixed", _upload("a.jpg", "b.jpg", "c.jpg", "d.jpg"))
     fake.advance(timedelta(seconds=61))
-    (array,) = list(_ok(_details_reply(client, originalName="mixed")).payload)
+    (array,) = list(_details_reply(client, originalName="mixed").ok().payload)
     (log,) = array
     counts = {k: v for k, v in _flat(log).items() if k.endswith("Count") or k == "fatalError"}
     assert counts == {
@@ -488,7 +476,7 @@ def test_a_fatal_error_ends_the_run_with_fatal_error_true(fake: FakeIps, client:
     fake.service.behaviours = lambda name, job_type: Behaviour(fatal_error="disk full")
     _submit(client, "doomed", _upload("a.jpg", "b.jpg", "c.jpg", "d.jpg"))
     fake.advance(timedelta(seconds=61))
-    (array,) = list(_ok(_details_reply(client, originalName="doomed")).payload)
+    (array,) = list(_details_reply(client, originalName="doomed").ok().payload)
     (log,) = array
     assert (log.findtext("{*}fatalError"), log.findtext("{*}fileSuccessCount")) == ("true", "3")
     details = [_flat(d) for d in log.iterfind("{*}detailArray/{*}items")]
@@ -517,7 +505,7 @@ def test_asset_job_logs_follow_an_asset_across_jobs(fake: FakeIps, client: SoapT
     _submit(client, "second", _on_assets("reprocessAssetsJob", "a|100|1|1001"), user="user@example.com")
     fake.advance(timedelta(seconds=60))
     reply = client.call("getAssetJobLogs", {"companyHandle": "c|100", "assetHandle": "a|100|1|1001"})
-    (array,) = list(_ok(reply).payload)
+    (array,) = list(reply.ok().payload)
     rows = [_flat(entry) for entry in array]
     assert [(r["jobHandle"], r["jobName"], r["logType"], r["submitUserEmail"], r["logDate"]) for r in rows] == [
         (
@@ -542,11 +530,11 @@ def test_asset_job_logs_of_an_unknown_asset_are_empty(fake: FakeIps, client: Soa
     _submit(client, "first", _upload("hat.jpg"))
     fake.advance(timedelta(seconds=60))
     reply = client.call("getAssetJobLogs", {"companyHandle": "c|100", "assetHandle": "a|100|1|99999"})
-    assert list(_ok(reply).payload[0]) == []
+    assert list(reply.ok().payload[0]) == []
 
 
 def test_asset_job_logs_of_a_foreign_company_are_20006(client: SoapTestClient) -> None:
     reply = client.call(
         "getAssetJobLogs", {"companyHandle": "c|200", "assetHandle": "a|200|1|1"}, user="user@example.com"
     )
-    _fault(reply, 20006, "c|200")
+    reply.assert_fault(20006, "c|200")

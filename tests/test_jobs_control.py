@@ -50,18 +50,6 @@ def _urls(count: int) -> dict[str, Any]:
     }
 
 
-def _ok(reply: SoapReply) -> SoapReply:
-    assert etree.QName(reply.payload).localname not in FAULT_ELEMENTS, reply.body
-    return reply
-
-
-def _fault(reply: SoapReply, code: int, *fragments: str) -> None:
-    assert reply.is_fault, reply.body
-    assert reply.code == code, reply.reason
-    for fragment in fragments:
-        assert fragment in (reply.reason or ""), reply.reason
-
-
 def _submit_reply(
     client: SoapTestClient,
     name: str,
@@ -83,7 +71,7 @@ def _submit(
     user: str = "admin@example.com",
     **fields: Any,
 ) -> str:
-    return _ok(_submit_reply(client, name, jobs, user=user, **fields)).text("jobHandle")
+    return _submit_reply(client, name, jobs, user=user, **fields).ok().text("jobHandle")
 
 
 def _control(
@@ -93,7 +81,7 @@ def _control(
 
 
 def _do(client: SoapTestClient, operation: str, handle: str, **kw: str) -> None:
-    reply = _ok(_control(client, operation, handle, **kw))
+    reply = _control(client, operation, handle, **kw).ok()
     assert list(reply.payload) == []
 
 
@@ -103,7 +91,7 @@ def _local(el: etree._Element) -> str:
 
 def _rows(reply: SoapReply, *fields: str) -> list[tuple[str, ...]]:
     """The named fields of every item of the reply's one array."""
-    (array,) = list(_ok(reply).payload)
+    (array,) = list(reply.ok().payload)
     return [tuple(item.findtext(f"{{*}}{f}") or "" for f in fields) for item in array]
 
 
@@ -119,7 +107,7 @@ def _scheduled(client: SoapTestClient, **params: Any) -> list[tuple[str, ...]]:
 
 def _log_types(client: SoapTestClient, name: str) -> list[list[str]]:
     reply = client.call("getJobLogDetails", {"companyHandle": "c|100", "originalName": name})
-    (array,) = list(_ok(reply).payload)
+    (array,) = list(reply.ok().payload)
     return [[d.findtext("{*}logType") or "" for d in log.iterfind("{*}detailArray/{*}items")] for log in array]
 
 
@@ -150,7 +138,7 @@ def test_default_run_goes_new_running_progress_done(fake: FakeIps, client: SoapT
 def test_running_upload_reports_its_task_progress(fake: FakeIps, client: SoapTestClient) -> None:
     handle = _submit(client, "task", _urls(4))
     fake.advance(timedelta(seconds=15))
-    (item,) = list(_ok(client.call("getActiveJobs", {"jobHandle": handle})).payload[0])
+    (item,) = list(client.call("getActiveJobs", {"jobHandle": handle}).ok().payload[0])
     (task,) = item.iterfind("{*}taskProgressArray/{*}items")
     assert {_local(c): c.text or "" for c in task} == {
         "taskType": "com.scene7.upload.UploadAsyncTaskMonitor",
@@ -201,12 +189,12 @@ def test_execute_job_with_a_run_handle_is_30001_naming_the_submit_handle(client:
     handle = _submit(client, "nightly", execSchedule="0 0 * * *")
     _do(client, "executeJob", handle)
     run = RUN_0900.format(name="nightly", id=1001)
-    _fault(_control(client, "executeJob", run), 30001, "'jobHandle'", "j|100|nightly||")
+    _control(client, "executeJob", run).assert_fault(30001, "'jobHandle'", "j|100|nightly||")
 
 
 def test_execute_job_with_a_log_handle_is_30001_naming_the_submit_handle(client: SoapTestClient) -> None:
     _submit(client, "once")
-    _fault(_control(client, "executeJob", "j|100||once_2026-01-05-09:00:00.000"), 30001, "j|100|once||")
+    _control(client, "executeJob", "j|100||once_2026-01-05-09:00:00.000").assert_fault(30001, "j|100|once||")
 
 
 def test_two_runs_at_the_same_instant_get_distinct_names(client: SoapTestClient) -> None:
@@ -231,26 +219,26 @@ def test_two_runs_at_the_same_instant_get_distinct_names(client: SoapTestClient)
     ids=["submit", "run", "malformed", "empty", "pre-4.0"],
 )
 def test_unknown_handles_are_30001(client: SoapTestClient, operation: str, handle: str) -> None:
-    _fault(_control(client, operation, handle), 30001, "'jobHandle'")
+    _control(client, operation, handle).assert_fault(30001, "'jobHandle'")
 
 
 @pytest.mark.parametrize("operation", CONTROL_OPERATIONS)
 def test_deleted_handles_are_30001(client: SoapTestClient, operation: str) -> None:
     handle = _submit(client, "gone", execSchedule="0 0 * * *")
     _do(client, "deleteJob", handle)
-    _fault(_control(client, operation, handle), 30001, "'jobHandle'", "j|100|gone||")
+    _control(client, operation, handle).assert_fault(30001, "'jobHandle'", "j|100|gone||")
 
 
 @pytest.mark.parametrize("operation", CONTROL_OPERATIONS)
 def test_handle_of_a_company_the_caller_is_not_in_is_20006(client: SoapTestClient, operation: str) -> None:
     reply = _control(client, operation, "j|200|theirs||", user="user@example.com")
-    _fault(reply, 20006, "j|200|theirs||")
+    reply.assert_fault(20006, "j|200|theirs||")
 
 
 @pytest.mark.parametrize("operation", CONTROL_OPERATIONS)
 def test_company_handle_of_a_company_the_caller_is_not_in_is_20006(client: SoapTestClient, operation: str) -> None:
     handle = _submit(client, "mine", execSchedule="0 0 * * *")
-    _fault(_control(client, operation, handle, company="c|200", user="user@example.com"), 20006, "c|200")
+    _control(client, operation, handle, company="c|200", user="user@example.com").assert_fault(20006, "c|200")
 
 
 @pytest.mark.parametrize("operation", CONTROL_OPERATIONS)
@@ -258,7 +246,7 @@ def test_handle_of_another_of_the_callers_companies_is_30001(operation: str) -> 
     client = SoapTestClient(FakeIps(TWO_COMPANIES))
     handle = _submit(client, "b-job", user="both@example.com", companyHandle="c|200")
     reply = _control(client, operation, handle, company="c|100", user="both@example.com")
-    _fault(reply, 30001, "'jobHandle'", "c|200", "c|100")
+    reply.assert_fault(30001, "'jobHandle'", "c|200", "c|100")
 
 
 # ------------------------------------------------------------------------------------------------- stopJob
@@ -293,7 +281,7 @@ def test_stopped_run_reports_stopping_task_state(fake: FakeIps, client: SoapTest
     handle = _submit(client, "stopme", _urls(2))
     fake.advance(timedelta(seconds=5))
     _do(client, "stopJob", RUN_0900.format(name="stopme", id=1001))
-    (item,) = list(_ok(client.call("getActiveJobs", {"jobHandle": handle})).payload[0])
+    (item,) = list(client.call("getActiveJobs", {"jobHandle": handle}).ok().payload[0])
     assert [t.findtext("{*}taskState") for t in item.iterfind("{*}taskProgressArray/{*}items")] == ["Stopping"]
 
 
@@ -320,13 +308,13 @@ def test_stop_job_on_a_submit_handle_stops_every_active_run(fake: FakeIps, clien
 
 def test_stop_job_on_a_submit_handle_without_active_run_is_30001(client: SoapTestClient) -> None:
     handle = _submit(client, "idle", execSchedule="0 0 * * *")
-    _fault(_control(client, "stopJob", handle), 30001, "'jobHandle'", "no active run")
+    _control(client, "stopJob", handle).assert_fault(30001, "'jobHandle'", "no active run")
 
 
 def test_stop_job_on_a_finished_run_is_30001(fake: FakeIps, client: SoapTestClient) -> None:
     _submit(client, "done")
     fake.advance(timedelta(seconds=60))
-    _fault(_control(client, "stopJob", RUN_0900.format(name="done", id=1001)), 30001, "'jobHandle'", "finished")
+    _control(client, "stopJob", RUN_0900.format(name="done", id=1001)).assert_fault(30001, "'jobHandle'", "finished")
 
 
 def test_stop_job_leaves_the_schedule_alone(client: SoapTestClient) -> None:
@@ -416,14 +404,14 @@ def test_pause_with_a_run_handle_pauses_its_job(client: SoapTestClient) -> None:
 @pytest.mark.parametrize("operation", ["pauseJob", "resumeJob"])
 def test_pause_or_resume_of_an_immediate_job_is_30001(client: SoapTestClient, operation: str) -> None:
     handle = _submit(client, "now")
-    _fault(_control(client, operation, handle), 30001, "'jobHandle'", "no schedule")
+    _control(client, operation, handle).assert_fault(30001, "'jobHandle'", "no schedule")
 
 
 @pytest.mark.parametrize("operation", ["pauseJob", "resumeJob"])
 def test_pause_or_resume_of_a_fired_one_shot_is_30001(fake: FakeIps, client: SoapTestClient, operation: str) -> None:
     handle = _submit(client, "once", execTime="2026-01-05T09:30:00-08:00")
     fake.advance(timedelta(minutes=30))
-    _fault(_control(client, operation, handle), 30001, "'jobHandle'", "no schedule")
+    _control(client, operation, handle).assert_fault(30001, "'jobHandle'", "no schedule")
 
 
 # ------------------------------------------------------------------------------------------------ deleteJob
@@ -449,14 +437,14 @@ def test_delete_job_with_a_run_handle_deletes_its_job(client: SoapTestClient) ->
     _do(client, "executeJob", handle)
     _do(client, "deleteJob", RUN_0900.format(name="nightly", id=1001))
     assert _scheduled(client) == []
-    _fault(_control(client, "executeJob", handle), 30001, "'jobHandle'")
+    _control(client, "executeJob", handle).assert_fault(30001, "'jobHandle'")
 
 
 def test_delete_job_of_a_finished_immediate_job_forgets_it(fake: FakeIps, client: SoapTestClient) -> None:
     handle = _submit(client, "once")
     fake.advance(timedelta(seconds=60))
     _do(client, "deleteJob", handle)
-    _fault(_control(client, "executeJob", handle), 30001, "'jobHandle'")
+    _control(client, "executeJob", handle).assert_fault(30001, "'jobHandle'")
     assert _rows(client.call("getJobLogs", {}), "jobName") == [("once_2026-01-05-09:00:00.000",)]
 
 
@@ -473,7 +461,7 @@ def test_name_is_reusable_once_the_run_has_finished(fake: FakeIps, client: SoapT
 def test_name_is_not_reusable_while_a_stopped_run_is_still_stopping(fake: FakeIps, client: SoapTestClient) -> None:
     _submit(client, "again")
     _do(client, "stopJob", "j|100|again||")
-    _fault(_submit_reply(client, "again"), 30001, "'jobName'")
+    _submit_reply(client, "again").assert_fault(30001, "'jobName'")
     fake.advance(timedelta(seconds=1))
     assert _submit(client, "again") == "j|100|again||"
 
@@ -484,7 +472,7 @@ def test_name_is_not_reusable_while_a_deleted_jobs_run_is_still_stopping(fake: F
     _do(client, "deleteJob", handle)
     assert _active(client, "state") == ["Stopping"]
     # README "Reusing a job name": allowed once the earlier job has no live schedule and no active run.
-    _fault(_submit_reply(client, "again"), 30001, "'jobName'")
+    _submit_reply(client, "again").assert_fault(30001, "'jobName'")
     fake.advance(timedelta(seconds=1))
     assert _submit(client, "again") == "j|100|again||"
 
@@ -499,7 +487,7 @@ def test_name_of_a_deleted_scheduled_job_is_reusable(client: SoapTestClient) -> 
 def test_name_of_a_fired_one_shot_is_reusable_after_its_run(fake: FakeIps, client: SoapTestClient) -> None:
     _submit(client, "later", execTime="2026-01-05T09:10:00-08:00")
     fake.advance(timedelta(minutes=10, seconds=30))
-    _fault(_submit_reply(client, "later"), 30001, "'jobName'")
+    _submit_reply(client, "later").assert_fault(30001, "'jobName'")
     fake.advance(timedelta(seconds=30))
     assert _submit(client, "later") == "j|100|later||"
 
@@ -594,7 +582,7 @@ def test_get_active_jobs_without_company_covers_every_company_of_the_caller() ->
 
 
 def test_get_active_jobs_of_a_foreign_company_is_20006(client: SoapTestClient) -> None:
-    _fault(client.call("getActiveJobs", {"companyHandle": "c|200"}, user="user@example.com"), 20006, "c|200")
+    client.call("getActiveJobs", {"companyHandle": "c|200"}, user="user@example.com").assert_fault(20006, "c|200")
 
 
 def test_get_active_jobs_orders_by_fire_time_then_run_id(fake: FakeIps, client: SoapTestClient) -> None:

@@ -240,22 +240,8 @@ def _submit(
 FAULT_ELEMENTS = frozenset({"ipsApiFault", "authenticationFault", "authorizationFault"})
 
 
-def _ok(reply: SoapReply) -> SoapReply:
-    """The reply, after checking it is no fault. (``SoapReply.is_fault`` takes every reply in the pre-4.0 body
-    namespace, which is also the fault namespace, for a fault; the fault's local name tells them apart.)"""
-    assert etree.QName(reply.payload).localname not in FAULT_ELEMENTS, reply.body
-    return reply
-
-
 def _handle(reply: SoapReply) -> str:
-    return _ok(reply).text("jobHandle")
-
-
-def _fault(reply: SoapReply, code: int, *fragments: str) -> None:
-    assert reply.is_fault, reply.body
-    assert reply.code == code, reply.reason
-    for fragment in fragments:
-        assert fragment in (reply.reason or ""), reply.reason
+    return reply.ok().text("jobHandle")
 
 
 def _local(el: etree._Element) -> str:
@@ -275,7 +261,7 @@ def _tree(el: etree._Element) -> Any:
 
 def _items(reply: SoapReply) -> list[etree._Element]:
     """The items of the reply's one array (jobArray or jobLogArray)."""
-    (array,) = list(_ok(reply).payload)
+    (array,) = list(reply.ok().payload)
     return list(array)
 
 
@@ -376,21 +362,21 @@ def test_immediate_jobs_never_appear_in_get_scheduled_jobs(client: SoapTestClien
 
 
 def test_no_job_type_is_30002(client: SoapTestClient) -> None:
-    _fault(_submit(client, "none", {}), 30002, "job type", "uploadUrlsJob")
+    _submit(client, "none", {}).assert_fault(30002, "job type", "uploadUrlsJob")
 
 
 def test_two_job_types_are_30001_naming_both(client: SoapTestClient) -> None:
     jobs = {"imageServingPublishJob": MINIMAL_JOBS["imageServingPublishJob"], "uploadUrlsJob": _url_job()}
-    _fault(_submit(client, "two", jobs), 30001, "imageServingPublishJob, uploadUrlsJob")
+    _submit(client, "two", jobs).assert_fault(30001, "imageServingPublishJob, uploadUrlsJob")
 
 
 def test_exec_time_and_exec_schedule_together_are_30001(client: SoapTestClient) -> None:
     reply = _submit(client, "both", execTime="2026-01-06T00:00:00-08:00", execSchedule="0 0 * * *")
-    _fault(reply, 30001, "'execTime'", "execSchedule")
+    reply.assert_fault(30001, "'execTime'", "execSchedule")
 
 
 def test_past_exec_time_is_30001(client: SoapTestClient) -> None:
-    _fault(_submit(client, "late", execTime="2026-01-05T08:59:59-08:00"), 30001, "'execTime'", "in the past")
+    _submit(client, "late", execTime="2026-01-05T08:59:59-08:00").assert_fault(30001, "'execTime'", "in the past")
 
 
 def test_exec_time_now_is_accepted(client: SoapTestClient) -> None:
@@ -411,12 +397,12 @@ def test_exec_time_now_is_accepted(client: SoapTestClient) -> None:
     ids=["photoshop-process", "email-setting", "pdf-colorspace", "follow-on-publish-type"],
 )
 def test_bad_enum_string_is_30001_naming_its_path(client: SoapTestClient, fields: dict[str, Any], path: str) -> None:
-    _fault(_submit(client, "enum", {"uploadUrlsJob": _url_job(**fields)}), 30001, path)
+    _submit(client, "enum", {"uploadUrlsJob": _url_job(**fields)}).assert_fault(30001, path)
 
 
 def test_bad_enum_in_a_short_job_type_is_30001(client: SoapTestClient) -> None:
     reply = _submit(client, "pub", {"imageServingPublishJob": {"publishType": "Everything", "emailSetting": "None"}})
-    _fault(reply, 30001, "'imageServingPublishJob/publishType'", "Full, FullWithSearch, Incremental")
+    reply.assert_fault(30001, "'imageServingPublishJob/publishType'", "Full, FullWithSearch, Incremental")
 
 
 @pytest.mark.parametrize(
@@ -425,17 +411,17 @@ def test_bad_enum_in_a_short_job_type_is_30001(client: SoapTestClient) -> None:
     ids=["minute-61", "words", "quartz-without-question-mark", "nearest-weekday"],
 )
 def test_bad_exec_schedule_is_30001(client: SoapTestClient, expression: str) -> None:
-    _fault(_submit(client, "sched", execSchedule=expression), 30001, "'execSchedule'")
+    _submit(client, "sched", execSchedule=expression).assert_fault(30001, "'execSchedule'")
 
 
 @pytest.mark.parametrize("name", ["", "   ", "a|b", "|"], ids=["empty", "blank", "pipe", "only-pipe"])
 def test_empty_or_pipe_job_name_is_30001(client: SoapTestClient, name: str) -> None:
-    _fault(_submit(client, name), 30001, "'jobName'")
+    _submit(client, name).assert_fault(30001, "'jobName'")
 
 
 @pytest.mark.parametrize("locale", ["english", "de_DE", "DE-de", "en-USA"])
 def test_bad_locale_is_30001(client: SoapTestClient, locale: str) -> None:
-    _fault(_submit(client, "loc", locale=locale), 30001, "'locale'", repr(locale))
+    _submit(client, "loc", locale=locale).assert_fault(30001, "'locale'", repr(locale))
 
 
 @pytest.mark.parametrize("locale", ["de", "fr-FR", "en-US"])
@@ -445,12 +431,12 @@ def test_good_locales_are_accepted(client: SoapTestClient, locale: str) -> None:
 
 def test_name_of_a_scheduled_job_is_30001(client: SoapTestClient) -> None:
     _handle(_submit(client, "nightly", execSchedule="0 0 * * *"))
-    _fault(_submit(client, "nightly"), 30001, "'jobName'", "'nightly'")
+    _submit(client, "nightly").assert_fault(30001, "'jobName'", "'nightly'")
 
 
 def test_name_of_a_running_job_is_30001(client: SoapTestClient) -> None:
     _handle(_submit(client, "busy"))
-    _fault(_submit(client, "busy"), 30001, "'jobName'", "'busy'")
+    _submit(client, "busy").assert_fault(30001, "'jobName'", "'busy'")
 
 
 def test_the_same_name_in_another_company_is_fine() -> None:
@@ -487,7 +473,7 @@ def test_the_same_name_in_another_company_is_fine() -> None:
     ids=["manual-and-transparent", "color-and-transparent"],
 )
 def test_two_crop_options_are_30001(client: SoapTestClient, crops: dict[str, Any], names: str) -> None:
-    _fault(_submit(client, "crop", {"uploadUrlsJob": _url_job(**crops)}), 30001, "'uploadUrlsJob'", names)
+    _submit(client, "crop", {"uploadUrlsJob": _url_job(**crops)}).assert_fault(30001, "'uploadUrlsJob'", names)
 
 
 def test_two_follow_on_publish_jobs_are_30001(client: SoapTestClient) -> None:
@@ -495,7 +481,9 @@ def test_two_follow_on_publish_jobs_are_30001(client: SoapTestClient) -> None:
         postImageServingPublishJob={"publishType": "Full", "emailSetting": "None"},
         postVideoPublishJob={"emailSetting": "None"},
     )
-    _fault(_submit(client, "post", {"uploadUrlsJob": job}), 30001, "postImageServingPublishJob, postVideoPublishJob")
+    _submit(client, "post", {"uploadUrlsJob": job}).assert_fault(
+        30001, "postImageServingPublishJob, postVideoPublishJob"
+    )
 
 
 def test_one_crop_option_is_accepted(client: SoapTestClient) -> None:
@@ -505,35 +493,37 @@ def test_one_crop_option_is_accepted(client: SoapTestClient) -> None:
 
 def test_missing_required_element_inside_the_job_is_30002_naming_its_path(client: SoapTestClient) -> None:
     job = {k: v for k, v in _url_job().items() if k != "createMask"}
-    _fault(_submit(client, "incomplete", {"uploadUrlsJob": job}), 30002, "'uploadUrlsJob/createMask'")
+    _submit(client, "incomplete", {"uploadUrlsJob": job}).assert_fault(30002, "'uploadUrlsJob/createMask'")
 
 
 def test_missing_required_element_of_a_url_is_30002_naming_its_path(client: SoapTestClient) -> None:
     job = _url_job(urlArray={"items": [{"sourceUrl": "http://images.example.net/a.jpg"}]})
-    _fault(_submit(client, "url", {"uploadUrlsJob": job}), 30002, "'uploadUrlsJob/urlArray/items[1]/destPath'")
+    _submit(client, "url", {"uploadUrlsJob": job}).assert_fault(30002, "'uploadUrlsJob/urlArray/items[1]/destPath'")
 
 
 def test_bad_xsd_value_is_30001_naming_its_path(client: SoapTestClient) -> None:
-    _fault(_submit(client, "yes", {"uploadUrlsJob": _url_job(overwrite="yes")}), 30001, "'uploadUrlsJob/overwrite'")
+    _submit(client, "yes", {"uploadUrlsJob": _url_job(overwrite="yes")}).assert_fault(
+        30001, "'uploadUrlsJob/overwrite'"
+    )
 
 
 def test_bad_exec_time_syntax_is_30001(client: SoapTestClient) -> None:
-    _fault(_submit(client, "when", execTime="tomorrow"), 30001, "'execTime'")
+    _submit(client, "when", execTime="tomorrow").assert_fault(30001, "'execTime'")
 
 
 # ------------------------------------------------------------------------------- userHandle and authority
 
 
 def test_unknown_user_handle_is_20002(client: SoapTestClient) -> None:
-    _fault(_submit(client, "ghost", userHandle="u|99"), 20002, "'u|99'")
+    _submit(client, "ghost", userHandle="u|99").assert_fault(20002, "'u|99'")
 
 
 def test_user_handle_of_another_company_is_20007(client: SoapTestClient) -> None:
-    _fault(_submit(client, "foreign", userHandle="u|3"), 20007, "other@example.com")
+    _submit(client, "foreign", userHandle="u|3").assert_fault(20007, "other@example.com")
 
 
 def test_ips_user_naming_another_user_is_20004(client: SoapTestClient) -> None:
-    _fault(_submit(client, "impersonate", user="user@example.com", userHandle="u|1"), 20004, "admin@example.com")
+    _submit(client, "impersonate", user="user@example.com", userHandle="u|1").assert_fault(20004, "admin@example.com")
 
 
 def test_ips_user_naming_itself_is_fine(client: SoapTestClient) -> None:
@@ -550,26 +540,26 @@ def test_company_admin_may_not_submit_jobs(client: SoapTestClient) -> None:
         _params({"optimizeImagesJob": {"emailSetting": "None"}}, companyHandle="c|200", jobName="x"),
         user="other@example.com",
     )
-    _fault(reply, 20003, "User does not have permission to access operation 'submitJob'")
+    reply.assert_fault(20003, "User does not have permission to access operation 'submitJob'")
 
 
 def test_role_is_checked_before_parameters(client: SoapTestClient) -> None:
     # README "Order of checks": role (20003) comes before parameters (30001-30003).
     reply = client.call("submitJob", {"companyHandle": "c|200", "jobName": ""}, user="other@example.com")
-    _fault(reply, 20003, "'submitJob'")
+    reply.assert_fault(20003, "'submitJob'")
 
 
 def test_decoded_parameters_are_checked_before_the_job_rules(client: SoapTestClient) -> None:
     job = {k: v for k, v in _url_job().items() if k != "overwrite"}
-    _fault(_submit(client, "", {"uploadUrlsJob": job}, locale="bad"), 30002, "'uploadUrlsJob/overwrite'")
+    _submit(client, "", {"uploadUrlsJob": job}, locale="bad").assert_fault(30002, "'uploadUrlsJob/overwrite'")
 
 
 def test_submitting_into_a_company_the_caller_is_not_in_is_20006(client: SoapTestClient) -> None:
-    _fault(_submit(client, "intruder", user="user@example.com", companyHandle="c|200"), 20006, "c|200")
+    _submit(client, "intruder", user="user@example.com", companyHandle="c|200").assert_fault(20006, "c|200")
 
 
 def test_unknown_company_is_20000(client: SoapTestClient) -> None:
-    _fault(_submit(client, "nowhere", companyHandle="c|999"), 20000, "c|999")
+    _submit(client, "nowhere", companyHandle="c|999").assert_fault(20000, "c|999")
 
 
 # ---------------------------------------------------------------------------------------- execTime zones
