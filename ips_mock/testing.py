@@ -19,7 +19,7 @@ from lxml import etree
 
 from .protocol import ns
 from .protocol.client import append_params
-from .protocol.schema import FAULT_ELEMENTS
+from .protocol.schema import FAULT_ELEMENTS, schema_for
 from .protocol.wsdl import compiled_schemas, wsdl_schemas
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "build_envelope",
     "real_wsdl_path",
     "real_wsdl_schemas",
+    "upload_urls_job",
     "validate_reply",
 ]
 
@@ -186,6 +187,25 @@ def build_envelope(
     body = etree.SubElement(env, f"{{{env_ns}}}Body")
     append_params(etree.SubElement(body, f"{{{namespace}}}{operation}Param"), namespace, params or {})
     return etree.tostring(env, xml_declaration=True, encoding="UTF-8")
+
+
+def upload_urls_job(*urls: str | tuple[str, str], **fields: Any) -> dict[str, Any]:
+    """A minimal valid ``uploadUrlsJob`` element for ``urls`` (each a sourceUrl, or a (sourceUrl, destPath)
+    pair): the required fields filled in (``emailSetting`` None), ``fields`` added or overriding, every known
+    field in schema order (what the decoder demands); unknown fields go last, for tests that send them on purpose.
+    """
+    items = [
+        {"sourceUrl": u, "destPath": ""} if isinstance(u, str) else {"sourceUrl": u[0], "destPath": u[1]} for u in urls
+    ]
+    job: dict[str, Any] = {
+        "urlArray": {"items": items},
+        "overwrite": True,
+        "readyForPublish": True,
+        "createMask": False,
+        "emailSetting": "None",
+    } | fields
+    order = [f.name for f in schema_for(ns.ApiVersion("2014-04-03")).type("UploadUrlsJob").fields]
+    return {name: job[name] for name in [*order, *(k for k in job if k not in order)] if name in job}
 
 
 def content_type_for(soap: str, operation: str | None = None) -> str:

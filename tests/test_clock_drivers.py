@@ -20,7 +20,7 @@ from lxml import etree
 
 from ips_mock import FakeIps
 from ips_mock.clock import ClockError
-from ips_mock.testing import SoapReply, SoapTestClient
+from ips_mock.testing import SoapReply, SoapTestClient, upload_urls_job
 
 PST = timezone(timedelta(hours=-8))
 START = datetime(2026, 1, 5, 9, 0, tzinfo=PST)  # the default scenario's clock.start
@@ -40,17 +40,9 @@ def upload_urls(job_name: str, count: int) -> dict[str, Any]:
     return {
         "companyHandle": "c|100",
         "jobName": job_name,
-        "uploadUrlsJob": {
-            "urlArray": {
-                "items": [
-                    {"sourceUrl": f"https://images.example.com/p{i}.jpg", "destPath": "products/"} for i in range(count)
-                ]
-            },
-            "overwrite": True,
-            "readyForPublish": True,
-            "createMask": False,
-            "emailSetting": "None",
-        },
+        "uploadUrlsJob": upload_urls_job(
+            *((f"https://images.example.com/p{i}.jpg", "products/") for i in range(count))
+        ),
     }
 
 

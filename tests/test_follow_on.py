@@ -9,20 +9,14 @@ import pytest
 
 from ips_mock import FakeIps
 from ips_mock.model.behaviour import Behaviour
-from ips_mock.testing import SoapTestClient
+from ips_mock.testing import SoapTestClient, upload_urls_job
+
+URL = "https://images.example.com/a.jpg"
 
 
 def _upload(*, only_if_files: bool | None = None, **post: Any) -> dict[str, Any]:
-    job: dict[str, Any] = {
-        "urlArray": {"items": [{"sourceUrl": "https://images.example.com/a.jpg", "destPath": ""}]},
-        "overwrite": True,
-        "readyForPublish": True,
-        "createMask": False,
-        "emailSetting": "None",
-    }
-    if only_if_files is not None:
-        job["postJobOnlyIfFiles"] = only_if_files
-    return {"companyHandle": "c|100", "jobName": "up", "uploadUrlsJob": job | post}
+    options = post if only_if_files is None else {"postJobOnlyIfFiles": only_if_files, **post}
+    return {"companyHandle": "c|100", "jobName": "up", "uploadUrlsJob": upload_urls_job(URL, **options)}
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from lxml import etree
 
 from ips_mock import FakeIps
 from ips_mock.model.behaviour import DEFAULT_BEHAVIOUR, Behaviour
-from ips_mock.testing import SoapReply, SoapTestClient, auth_header
+from ips_mock.testing import SoapReply, SoapTestClient, auth_header, upload_urls_job
 
 JOB_ELEMENTS = ("uploadUrlsJob", "reprocessAssetsJob", "exportJob")  # those used here, in submitJobParam order
 SUBMIT_ORDER = ("companyHandle", "userHandle", "jobName", "locale", "execTime", "execSchedule", "description")
@@ -35,15 +35,8 @@ INFO = ["OriginalJobName", "JobType", "JobClient", "TotalFileCount"]
 
 
 def _upload(*files: str) -> dict[str, Any]:
-    urls = [{"sourceUrl": f"http://images.example.net/{f.rsplit('/', 1)[-1]}", "destPath": f} for f in files]
     return {
-        "uploadUrlsJob": {
-            "urlArray": {"items": urls},
-            "overwrite": True,
-            "readyForPublish": True,
-            "createMask": False,
-            "emailSetting": "None",
-        }
+        "uploadUrlsJob": upload_urls_job(*((f"http://images.example.net/{f.rsplit('/', 1)[-1]}", f) for f in files))
     }
 
 

@@ -17,7 +17,7 @@ from lxml import etree
 
 from ips_mock import FakeIps
 from ips_mock.model.behaviour import Behaviour
-from ips_mock.testing import SoapReply, SoapTestClient
+from ips_mock.testing import SoapReply, SoapTestClient, upload_urls_job
 
 JOB_ELEMENTS = ("uploadUrlsJob", "optimizeImagesJob")  # the two used here, in submitJobParam order
 SUBMIT_ORDER = ("companyHandle", "userHandle", "jobName", "locale", "execTime", "execSchedule", "description")
@@ -38,15 +38,8 @@ TWO_COMPANIES: dict[str, Any] = {
 
 
 def _urls(count: int) -> dict[str, Any]:
-    urls = [{"sourceUrl": f"http://images.example.net/{i}.jpg", "destPath": f"{i}.jpg"} for i in range(count)]
     return {
-        "uploadUrlsJob": {
-            "urlArray": {"items": urls},
-            "overwrite": True,
-            "readyForPublish": True,
-            "createMask": False,
-            "emailSetting": "None",
-        }
+        "uploadUrlsJob": upload_urls_job(*((f"http://images.example.net/{i}.jpg", f"{i}.jpg") for i in range(count)))
     }
 
 

@@ -25,6 +25,7 @@ from zeep.proxy import ServiceProxy
 
 from ips_mock import FakeIps, ServerThread
 from ips_mock.testing import real_wsdl_path, validate_reply
+from ips_mock.testing import upload_urls_job as upload_job
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -171,17 +172,7 @@ def fault_of(caught: pytest.ExceptionInfo[Fault]) -> tuple[str, int, str]:
 
 
 def upload_urls_job(count: int) -> dict[str, Any]:
-    return {
-        "urlArray": {
-            "items": [
-                {"sourceUrl": f"https://images.example.com/p{i}.jpg", "destPath": "products/"} for i in range(count)
-            ]
-        },
-        "overwrite": True,
-        "readyForPublish": True,
-        "createMask": False,
-        "emailSetting": "None",
-    }
+    return upload_job(*((f"https://images.example.com/p{i}.jpg", "products/") for i in range(count)))
 
 
 PUBLISH_JOB: Mapping[str, Any] = {"publishType": "Full", "emailSetting": "None"}

@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from ips_mock import FakeIps
-from ips_mock.testing import SoapReply, SoapTestClient
+from ips_mock.testing import SoapReply, SoapTestClient, upload_urls_job
 
 # Schema order of submitJobParam (IPS-REFERENCE §4.1): the request builder must write elements in this order.
 JOB_ELEMENTS = (
@@ -34,34 +34,6 @@ JOB_ELEMENTS = (
 )
 SUBMIT_ORDER = ("companyHandle", "userHandle", "jobName", "locale", "execTime", "execSchedule", "description")
 
-# Schema order of UploadUrlsJob (IPS-REFERENCE §5.7), for the tests that add options to it.
-URL_JOB_ORDER = (
-    "urlArray",
-    "numUrls",
-    "overwrite",
-    "readyForPublish",
-    "preservePublishState",
-    "createMask",
-    "preserveCrop",
-    "knockoutBackgroundOptions",
-    "manualCropOptions",
-    "autoColorCropOptions",
-    "autoTransparentCropOptions",
-    "photoshopOptions",
-    "postScriptOptions",
-    "pdfOptions",
-    "illustratorOptions",
-    "colorManagementOptions",
-    "autoSetCreationOptions",
-    "projectHandleArray",
-    "emailSetting",
-    "postJobOnlyIfFiles",
-    "postHttpUrl",
-    "postImageServingPublishJob",
-    "postImageRenderingPublishJob",
-    "postVideoPublishJob",
-)
-
 URLS = [
     {"sourceUrl": "http://images.example.net/hat.jpg", "destPath": "hat.jpg"},
     {"sourceUrl": "http://images.example.net/clip.mp4", "destPath": "clip.mp4"},
@@ -71,15 +43,7 @@ ASSETS = ["a|100|1|7", "a|100|1|8"]
 
 def _url_job(**fields: Any) -> dict[str, Any]:
     """A minimal valid uploadUrlsJob (two URLs) with ``fields`` added, in schema order."""
-    base: dict[str, Any] = {
-        "urlArray": {"items": URLS},
-        "overwrite": True,
-        "readyForPublish": True,
-        "createMask": False,
-        "emailSetting": "None",
-    }
-    merged = base | fields
-    return {name: merged[name] for name in URL_JOB_ORDER if name in merged}
+    return upload_urls_job(*((u["sourceUrl"], u["destPath"]) for u in URLS), **fields)
 
 
 # The minimal valid element of each job type: the fields the 2014 WSDL requires (IPS-REFERENCE §5.6, §5.7).

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
 from ips_mock import FakeIps
 from ips_mock.model.behaviour import Behaviour
-from ips_mock.testing import SoapTestClient
+from ips_mock.testing import SoapTestClient, upload_urls_job
 
-UPLOAD: dict[str, Any] = {
-    "urlArray": {"items": [{"sourceUrl": f"https://images.example.com/{n}.jpg", "destPath": ""} for n in "abc"]},
-    "overwrite": True,
-    "readyForPublish": True,
-    "createMask": False,
-}
+URLS = [f"https://images.example.com/{n}.jpg" for n in "abc"]
 
 
 def _outcome_behaviour(outcome: str) -> Behaviour:
@@ -48,7 +42,8 @@ def test_email_follows_email_setting(
 ) -> None:
     fake.service.behaviours = lambda name, job_type: _outcome_behaviour(outcome)
     client.call(
-        "submitJob", {"companyHandle": "c|100", "jobName": "u", "uploadUrlsJob": UPLOAD | {"emailSetting": setting}}
+        "submitJob",
+        {"companyHandle": "c|100", "jobName": "u", "uploadUrlsJob": upload_urls_job(*URLS, emailSetting=setting)},
     )
     fake.advance(timedelta(minutes=2))
     emails = [n for n in fake.state.outbox if n.kind == "email"]
@@ -64,7 +59,7 @@ def test_email_goes_to_the_user_handle_and_records_the_stop(fake: FakeIps, clien
             "companyHandle": "c|100",
             "userHandle": "u|2",
             "jobName": "u",
-            "uploadUrlsJob": UPLOAD | {"emailSetting": "All"},
+            "uploadUrlsJob": upload_urls_job(*URLS, emailSetting="All"),
         },
     )
     assert not reply.is_fault, reply.reason
@@ -99,7 +94,7 @@ def test_completion_and_post_urls_are_recorded_not_called(fake: FakeIps, client:
         {
             "companyHandle": "c|100",
             "jobName": "upload",
-            "uploadUrlsJob": UPLOAD | {"emailSetting": "None", "postHttpUrl": "https://x.example/post"},
+            "uploadUrlsJob": upload_urls_job(*URLS, postHttpUrl="https://x.example/post"),
         },
     )
     assert fake.state.outbox == []  # nothing before the runs end

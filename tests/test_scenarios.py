@@ -32,6 +32,7 @@ from ips_mock.testing import (
     auth_header,
     build_envelope,
     real_wsdl_path,
+    upload_urls_job,
     validate_reply,
 )
 
@@ -80,13 +81,7 @@ def rows(reply: SoapReply, array: str = "jobArray") -> list[dict[str, str]]:
 
 
 def urls_job(*names: str, email: str = "None") -> dict[str, Any]:
-    return {
-        "urlArray": {"items": [{"sourceUrl": f"https://images.example.com/{n}", "destPath": ""} for n in names]},
-        "overwrite": True,
-        "readyForPublish": True,
-        "createMask": False,
-        "emailSetting": email,
-    }
+    return upload_urls_job(*(f"https://images.example.com/{n}" for n in names), emailSetting=email)
 
 
 def post(app: Any, operation: str, params: dict[str, Any], user: str = "admin@example.com") -> Any:

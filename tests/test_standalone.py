@@ -13,18 +13,12 @@ from werkzeug.test import Client
 from ips_mock import ServerThread
 from ips_mock.scenario import DEFAULT_SCENARIO, load_scenario
 from ips_mock.standalone import ADMIN_ROUTES, StandaloneApp
-from ips_mock.testing import SoapTestClient, validate_reply
+from ips_mock.testing import SoapTestClient, upload_urls_job, validate_reply
 
 UPLOAD = {
     "companyHandle": "c|100",
     "jobName": "upload",
-    "uploadUrlsJob": {
-        "urlArray": {"items": [{"sourceUrl": "https://images.example.com/a.jpg", "destPath": ""}]},
-        "overwrite": True,
-        "readyForPublish": True,
-        "createMask": False,
-        "emailSetting": "None",
-    },
+    "uploadUrlsJob": upload_urls_job("https://images.example.com/a.jpg"),
 }
 
 

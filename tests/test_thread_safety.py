@@ -8,7 +8,7 @@ import requests
 from lxml import etree
 
 from ips_mock import FakeIps, ServerThread
-from ips_mock.testing import auth_header, build_envelope, validate_reply
+from ips_mock.testing import auth_header, build_envelope, upload_urls_job, validate_reply
 
 THREADS = 8
 CALLS_PER_THREAD = 10
@@ -21,13 +21,7 @@ def _submit_body(name: str) -> bytes:
     params = {
         "companyHandle": "c|100",
         "jobName": name,
-        "uploadUrlsJob": {
-            "urlArray": {"items": [{"sourceUrl": f"http://images.example.net/{name}.jpg", "destPath": "x.jpg"}]},
-            "overwrite": True,
-            "readyForPublish": True,
-            "createMask": False,
-            "emailSetting": "None",
-        },
+        "uploadUrlsJob": upload_urls_job((f"http://images.example.net/{name}.jpg", "x.jpg")),
     }
     return build_envelope("submitJob", params, headers=[auth_header()])
 
