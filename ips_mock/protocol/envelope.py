@@ -107,7 +107,7 @@ def parse_request(
     if api_version is None:
         raise IpsFault.invalid_request_xml(
             f"Unknown namespace {qname.namespace!r} for {qname.localname}; "
-            f"use an IPS API namespace such as {ns.API_VERSIONS[-4].namespace}"
+            f"use an IPS API namespace such as {ns.ApiVersion('2014-04-03').namespace}"
         )
     local = qname.localname
     operation = local[: -len("Param")] if local.endswith("Param") else ""

@@ -53,6 +53,7 @@ class ApiVersion(str):
 
 
 # Oldest first. Every version is served side by side on one endpoint, as the real service does.
+# 2017-10-29-beta is the namespace of AEM 6.4's generated IPS classes (REAL-CLIENTS §2).
 API_VERSIONS: Final = tuple(
     ApiVersion(v)
     for v in (
@@ -65,6 +66,7 @@ API_VERSIONS: Final = tuple(
         "2013-02-15",
         "2014-04-03",
         "2016-01-14-beta",
+        "2017-10-29-beta",
         "2021-04-26-beta",
         "2022-11-01-beta",
     )
