@@ -11,6 +11,7 @@ __all__ = [
     "FaultKind",
     "IpsFault",
     "IpsMockError",
+    "OperationNotHandled",
     "ScenarioError",
 ]
 
@@ -90,3 +91,8 @@ class IpsFault(IpsMockError):
     @classmethod
     def invalid_parameter(cls, name: str, reason: str) -> IpsFault:
         return cls(cls.INVALID_PARAMETER, f"Invalid value for parameter '{name}': {reason}", field=name)
+
+
+class OperationNotHandled(IpsFault):
+    """A request the fake could not handle: an operation unknown in its namespace (30003), or one ips-mock does
+    not implement and no scenario stub answered (30000). The pytest plugin fails the test on these."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -15,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from . import operations
-from .app import DEFAULT_MAX_REQUEST_BYTES, HandlerError, IpsApp, TransportFault
+from .app import IpsApp
 from .clock import FakeClock
 from .errors import IpsFault
-from .journal import Exchange, Journal
+from .journal import Exchange, Journal, JournalLimits
 from .model import State
+from .pipeline import DEFAULT_MAX_REQUEST_BYTES, HandlerError, TransportFault
 from .protocol.auth import Credentials
-from .protocol.envelope import SoapRequest
+from .protocol.transport import IpsRequest
 from .scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 from .scenario.spec import FaultAction
 from .scripted import Injector, build_runtime, job_name_of, unmet_expectations
@@ -53,21 +53,19 @@ class FakeIps:
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
         validate_responses: bool = False,
         start: datetime | None = None,
+        journal_limits: JournalLimits | None = None,
     ) -> None:
         """``validate_responses`` checks every reply against ips-mock's own schema and records a violation as a
-        handler error; ``start`` overrides the scenario's ``clock.start``."""
+        handler error; ``start`` overrides the scenario's ``clock.start``; ``journal_limits`` bounds what the
+        journal keeps (:class:`ips_mock.journal.JournalLimits`)."""
         self._lock = threading.RLock()
         loaded = _as_scenario(scenario if scenario is not None else DEFAULT_SCENARIO)
         self.scenario = replace(loaded, start=start) if start is not None else loaded
-        self.journal = Journal()
+        self.journal = Journal(journal_limits or JournalLimits())
         self.base_url: str | None = None
         """Where the fake is served over HTTP (set by the pytest plugin; set it yourself with ServerThread)."""
         self.app = IpsApp(
-            self._dispatch,
-            max_request_bytes=max_request_bytes,
-            journal=self.journal,
-            virtual_now=self.now,
-            validate_responses=validate_responses,
+            self, max_request_bytes=max_request_bytes, journal=self.journal, validate_responses=validate_responses
         )
         self._rebuild()
 
@@ -110,12 +108,7 @@ class FakeIps:
 
     def unhandled(self) -> list[str]:
         """Requests the fake could not handle: unknown URLs, and operations it does not implement or know."""
-        out = list(self.app.unhandled)
-        for e in self.journal:
-            reason = e.fault_reason or ""
-            if reason.startswith("ips-mock does not implement") or reason.startswith("Unknown operation"):
-                out.append(e.describe())
-        return out
+        return list(self.app.unhandled) + [e.describe() for e in self.journal if e.unhandled]
 
     # ------------------------------------------------------------------------------------------------ URLs
 
@@ -181,7 +174,10 @@ class FakeIps:
         self.service.observe(now)
         return now.astimezone(self.scenario.zone)
 
-    # ------------------------------------------------------------------------------------------------ WSGI
+    # ------------------------------------------------------------------------- the pipeline's backend
+
+    def virtual_now(self) -> datetime:
+        return self.now()
 
     def _observe(self, now: datetime, operation: str) -> None:
         try:
@@ -190,22 +186,28 @@ class FakeIps:
             self.app.errors.append(HandlerError(operation, exc, traceback.format_exc()))
             raise
 
-    def _dispatch(self, request: SoapRequest, credentials: Credentials, exchange: Exchange) -> etree._Element:
+    def injected_delay(self, request: IpsRequest, credentials: Credentials, exchange: Exchange) -> float:
+        """Apply the scenario fault that matches this request, if any (see :class:`ips_mock.pipeline.Backend`)."""
         with self._lock:
             now = self.clock.now()
             exchange.virtual_time = now.astimezone(self.scenario.zone)
             self._observe(now, request.operation)
             rule = self.injector.fault_for(request.operation, job_name_of(request.param), credentials.user, now)
-            garbage = (
-                self.injector.garbage(rule.action.size) if rule is not None and rule.action.kind == "garbage" else b""
-            )
-        if rule is not None:
-            # The fault answers before authentication; the journal still says who asked for what.
-            exchange.caller = credentials.user
-            exchange.params = operations.peek_params(request)
-            self._inject(rule.action, exchange, garbage)
+            if rule is None:
+                return 0.0
+            action = rule.action
+            garbage = self.injector.garbage(action.size) if action.kind == "garbage" else b""
+        # The fault answers before authentication; the journal still says who asked for what.
+        exchange.caller = credentials.user
+        exchange.params = operations.peek_params(request)
+        exchange.injected = action.kind
+        return _apply(action, garbage)
+
+    def execute(self, request: IpsRequest, credentials: Credentials, exchange: Exchange) -> etree._Element:
+        """Authenticate, authorize and run one request at the current time (see :func:`operations.dispatch`)."""
         with self._lock:
             now = self.clock.now()  # a delay may have let a test move the clock
+            exchange.virtual_time = now.astimezone(self.scenario.zone)
             self._observe(now, request.operation)
             return operations.dispatch(
                 self.service,
@@ -217,19 +219,8 @@ class FakeIps:
                 stub=lambda operation: self.injector.stub_for(operation, request.api_version),
             )
 
-    def _inject(self, action: FaultAction, exchange: Exchange, garbage: bytes) -> None:
-        """Apply a scenario fault: sleep (outside the lock), or answer with a fault or below SOAP."""
-        exchange.injected = action.kind
-        if action.kind == "delay":
-            time.sleep(action.delay.total_seconds())
-        elif action.kind == "fault":
-            raise IpsFault(action.code, action.reason)
-        elif action.kind == "http":
-            raise TransportFault("http", action.status, action.body.encode(), action.content_type or "text/plain")
-        elif action.kind == "drop":
-            raise TransportFault("drop")
-        else:
-            raise TransportFault("garbage", 200, garbage)
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        return self.app(environ, start_response)
 
     # ------------------------------------------------------------------------------------------ checking
 
@@ -250,8 +241,18 @@ class FakeIps:
         if problems := self.problems():
             raise AssertionError("\n".join(problems) + "\n" + self.journal.report())
 
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        return self.app(environ, start_response)
+
+def _apply(action: FaultAction, garbage: bytes) -> float:
+    """A scenario fault as the pipeline takes it: seconds to wait, or the exception that answers instead."""
+    if action.kind == "delay":
+        return action.delay.total_seconds()
+    if action.kind == "fault":
+        raise IpsFault(action.code, action.reason)
+    if action.kind == "http":
+        raise TransportFault("http", action.status, action.body.encode(), action.content_type or "text/plain")
+    if action.kind == "drop":
+        raise TransportFault("drop")
+    raise TransportFault("garbage", 200, garbage)
 
 
 def _as_scenario(source: ScenarioSource) -> Scenario:

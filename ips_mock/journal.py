@@ -1,17 +1,34 @@
-"""Every request the fake saw: when (virtual and real time), what, who, and how it was answered.
+"""Every request the fake saw: when (virtual and real time), what, who, the raw bytes, and how it was answered.
 
-Tests read it through :class:`Journal` (``fake.journal``) instead of mocking their own client.
+Tests read it through :class:`Journal` (``fake.journal``) instead of mocking their own client; recording and the
+admin API read the same entries. It is bounded (:class:`JournalLimits`): a long-running fake keeps the newest
+entries, and the raw bytes of only the newest of those, and counts what it let go.
 """
 
 from __future__ import annotations
 
+import collections
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["Exchange", "Journal"]
+__all__ = ["Exchange", "Journal", "JournalLimits"]
+
+
+@dataclass(frozen=True)
+class JournalLimits:
+    """How much of its history a fake keeps. Every limit is a count of entries or of bytes."""
+
+    max_entries: int = 20_000
+    """Older entries are dropped (``Journal.dropped`` counts them)."""
+    max_body_bytes: int = 64 * 1024
+    """Raw request and reply bodies longer than this are kept cut to this length (``*_truncated`` says so)."""
+    max_total_body_bytes: int = 64 * 1024 * 1024
+    """Past this total, the oldest entries lose their raw bodies (``Journal.bodies_dropped`` counts them)."""
+    max_param_chars: int = 4096
+    """Decoded string parameters longer than this are kept cut to this length, with a ``…`` mark."""
 
 
 @dataclass
@@ -21,9 +38,15 @@ class Exchange:
     seq: int
     real_time: datetime
     virtual_time: datetime | None = None
+    method: str = "POST"
+    path: str = ""
+    """The request path as the fake saw it (under a tenant, without the ``/t/<name>`` prefix)."""
+    content_type: str | None = None
+    soap_action: str | None = None
+    transport: str | None = None
+    """``soap11``, ``soap12`` or ``plain`` (the plain-XML transport)."""
     operation: str | None = None
     api_version: str | None = None
-    soap_version: str | None = None
     caller: str | None = None
     params: Mapping[str, Any] | None = None
     status: int = 0
@@ -31,10 +54,27 @@ class Exchange:
     fault_reason: str | None = None
     injected: str | None = None
     """What a scenario did to this request: ``fault``, ``http``, ``drop``, ``garbage``, ``delay`` or ``stub``."""
+    unhandled: bool = False
+    """The fake could not handle it: an unknown operation, or one ips-mock does not implement (and no stub)."""
+    request_body: bytes | None = field(default=None, repr=False)
+    """The raw request body as received (gzip is refused, so never compressed); None once dropped."""
+    reply_body: bytes | None = field(default=None, repr=False)
+    """The raw reply body before any gzip; None for a dropped connection or once dropped."""
+    reply_content_type: str | None = None
+    request_truncated: bool = False
+    reply_truncated: bool = False
 
     @property
     def ok(self) -> bool:
         return self.status == 200 and self.fault_code is None
+
+    @property
+    def soap_version(self) -> str | None:
+        """``1.1`` or ``1.2`` for SOAP requests, None for plain XML or when unknown."""
+        return {"soap11": "1.1", "soap12": "1.2"}.get(self.transport or "")
+
+    def _body_size(self) -> int:
+        return len(self.request_body or b"") + len(self.reply_body or b"")
 
     def describe(self) -> str:
         when = self.virtual_time.isoformat() if self.virtual_time else "?"
@@ -61,17 +101,54 @@ def _matches(exchange: Exchange, where: Where | None) -> bool:
     return all(params.get(key) == value for key, value in where.items())
 
 
+def _shorten(value: Any, limit: int) -> Any:
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[:limit] + "…"
+    if isinstance(value, Mapping):
+        return {key: _shorten(item, limit) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shorten(item, limit) for item in value]
+    return value
+
+
 @dataclass
 class Journal:
     """The fake's request log, thread safe. Assertions raise ``AssertionError`` with the journal in the message."""
 
-    _entries: list[Exchange] = field(default_factory=list)
+    limits: JournalLimits = field(default_factory=JournalLimits)
+    _entries: collections.deque[Exchange] = field(default_factory=collections.deque)
+    _with_bodies: collections.deque[Exchange] = field(default_factory=collections.deque, repr=False)
+    _body_bytes: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _issued: int = 0
+    dropped: int = 0
+    """Entries let go because there were more than ``limits.max_entries``."""
+    bodies_dropped: int = 0
+    """Entries whose raw bodies were let go to stay within ``limits.max_total_body_bytes``."""
 
     def record(self, exchange: Exchange) -> None:
+        """Keep ``exchange``, cutting what is over the limits."""
+        limits = self.limits
+        for name in ("request", "reply"):
+            body: bytes | None = getattr(exchange, f"{name}_body")
+            if body is not None and len(body) > limits.max_body_bytes:
+                setattr(exchange, f"{name}_body", body[: limits.max_body_bytes])
+                setattr(exchange, f"{name}_truncated", True)
+        if exchange.params is not None:
+            exchange.params = _shorten(exchange.params, limits.max_param_chars)
         with self._lock:
             self._entries.append(exchange)
+            while len(self._entries) > limits.max_entries:
+                self._entries.popleft()
+                self.dropped += 1
+            if exchange._body_size():
+                self._with_bodies.append(exchange)
+                self._body_bytes += exchange._body_size()
+            while self._body_bytes > limits.max_total_body_bytes and self._with_bodies:
+                oldest = self._with_bodies.popleft()
+                self._body_bytes -= oldest._body_size()
+                oldest.request_body = oldest.reply_body = None
+                self.bodies_dropped += 1
 
     def next_seq(self) -> int:
         """The number of a request that starts now (requests in flight at once each get their own)."""
@@ -82,7 +159,8 @@ class Journal:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-            self._issued = 0
+            self._with_bodies.clear()
+            self._body_bytes = self._issued = self.dropped = self.bodies_dropped = 0
 
     def __iter__(self) -> Iterator[Exchange]:
         """Exchanges in the order their requests arrived (they are recorded when they finish)."""

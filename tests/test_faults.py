@@ -117,7 +117,7 @@ def test_unknown_operation_is_30003(client: SoapTestClient) -> None:
 @pytest.mark.parametrize("operation", ["searchAssets", "addCompany", "uploadPost"])
 def test_wsdl_operation_not_modelled_is_30000_naming_it(client: SoapTestClient, operation: str) -> None:
     reply = client.call(operation, {"companyHandle": "c|100"})
-    _assert_fault(reply, 30000, "ipsApiFault", reason=f"ips-mock does not implement {operation}")
+    _assert_fault(reply, 30000, "ipsApiFault", reason=f"ips-mock does not implement {operation} (add a stubs entry)")
     assert reply.body.count(b"<faultcode>soapenv:Server</faultcode>") == 1
 
 

@@ -706,7 +706,7 @@ def test_xml_stub_answers_an_unmodelled_operation_in_the_request_namespace(versi
     assert (spent.fault_kind, spent.code, spent.reason) == (
         "ipsApiFault",
         30000,
-        "ips-mock does not implement getUserInfo",
+        "ips-mock does not implement getUserInfo (add a stubs entry)",
     )
     assert [(e.operation, e.injected, e.fault_code) for e in fake.journal] == [
         ("getUserInfo", None, 10000),

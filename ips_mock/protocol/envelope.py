@@ -11,12 +11,14 @@ from lxml import etree
 from ..errors import IpsFault
 from . import ns
 from .ns import ApiVersion, version_for_namespace
-from .xml import parse_xml, xml_safe
+from .xml import xml_safe
 
 __all__ = [
     "SoapRequest",
     "SoapVersion",
-    "parse_request",
+    "check_content_type",
+    "fault_detail",
+    "parse_envelope",
     "render_fault",
     "render_reply",
     "soap_version_for_content_type",
@@ -64,20 +66,25 @@ class SoapRequest:
     headers: tuple[etree._Element, ...]
 
 
-def parse_request(
-    body: bytes, *, content_type: str | None, soap_action: str | None, action_param: str | None
-) -> SoapRequest:
-    """Check the envelope and find the operation; raise a 30003 :class:`IpsFault` for anything malformed.
-
-    ``soap_action`` is the SOAP 1.1 ``SOAPAction`` header, ``action_param`` the SOAP 1.2 ``action=``
-    parameter of the Content-Type. Either may be absent or empty; present, it must name the body's operation.
-    """
+def check_content_type(content_type: str | None) -> None:
+    """Refuse a Content-Type that is neither SOAP 1.1's nor SOAP 1.2's (30003)."""
     mimetype = (content_type or "").split(";", 1)[0].strip().lower()
     if mimetype not in _ACCEPTED_MIMETYPES:
         raise IpsFault.invalid_request_xml(
             f"Unsupported Content-Type {content_type!r}: send text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2)"
         )
-    root = parse_xml(body)
+
+
+def parse_envelope(
+    root: etree._Element, *, content_type: str | None, soap_action: str | None, action_param: str | None
+) -> SoapRequest:
+    """Check the envelope and find the operation; raise a 30003 :class:`IpsFault` for anything malformed.
+
+    ``soap_action`` is the SOAP 1.1 ``SOAPAction`` header, ``action_param`` the SOAP 1.2 ``action=``
+    parameter of the Content-Type. Either may be absent or empty; present, it must name the body's operation.
+    The Content-Type itself is checked first, by :func:`check_content_type`.
+    """
+    mimetype = (content_type or "").split(";", 1)[0].strip().lower()
     try:
         soap_version = SoapVersion(etree.QName(root).namespace)
     except ValueError:
@@ -155,12 +162,18 @@ def render_reply(version: SoapVersion, result: etree._Element) -> bytes:
     return _envelope(version, result)
 
 
+def fault_detail(fault: IpsFault) -> etree._Element:
+    """The ``flt:`` element of the fault's kind with its code and reason (IPS-REFERENCE §3.1)."""
+    detail_el = etree.Element(f"{{{ns.FLT}}}{fault.kind.value}", nsmap={"tns": ns.FLT})
+    etree.SubElement(detail_el, f"{{{ns.FLT}}}code").text = str(fault.code)
+    etree.SubElement(detail_el, f"{{{ns.FLT}}}reason").text = xml_safe(fault.reason)
+    return detail_el
+
+
 def render_fault(version: SoapVersion, fault: IpsFault) -> bytes:
     """A SOAP fault whose detail is the ``flt:`` element of the fault's kind (IPS-REFERENCE §3.1, §3.2)."""
     detail_name = fault.kind.value
-    detail_el = etree.Element(f"{{{ns.FLT}}}{detail_name}", nsmap={"tns": ns.FLT})
-    etree.SubElement(detail_el, f"{{{ns.FLT}}}code").text = str(fault.code)
-    etree.SubElement(detail_el, f"{{{ns.FLT}}}reason").text = xml_safe(fault.reason)
+    detail_el = fault_detail(fault)
 
     fault_el = etree.Element(version.element("Fault"))
     if version is SoapVersion.SOAP11:

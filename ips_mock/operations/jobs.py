@@ -1,84 +1,20 @@
-"""The binding between the wire and the domain: one entry per implemented IPS operation.
-
-This is the only module that imports both :mod:`ips_mock.protocol` and :mod:`ips_mock.service`. Each handler
-gets the decoded Param as a dict and returns the Return as a mapping that the codec encodes in schema order.
-"""
+"""Job operations: submit and control jobs, and read their runs and logs (IPS-REFERENCE §4)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
-from lxml import etree
+from ..model import User
+from ..model.jobs import JobDefinition, JobLog, JobLogDetail, Run, TaskProgress
+from ..model.jobtypes import JOB_TYPES
+from ..model.messages import render
+from ..scheduler import SERVER_NAME
+from ..service import IpsService
+from .base import Call, Handler
 
-from .errors import IpsFault
-from .journal import Exchange
-from .model import Company, User
-from .model.jobs import JobDefinition, JobLog, JobLogDetail, Run, TaskProgress
-from .model.jobtypes import JOB_TYPES
-from .model.messages import render
-from .protocol.auth import Credentials
-from .protocol.codec import decode, encode
-from .protocol.envelope import SoapRequest
-from .protocol.schema import schema_for, wsdl_operations
-from .scheduler import SERVER_NAME
-from .service import IpsService
-
-__all__ = ["OPERATIONS", "Call", "dispatch", "peek_params"]
-
-
-@dataclass(frozen=True)
-class Call:
-    """One authenticated, decoded call, as a handler sees it."""
-
-    service: IpsService
-    caller: User
-    params: Mapping[str, Any]
-    zone: ZoneInfo
-    locale: str | None
-    now: datetime
-
-    def local(self, instant: datetime | None) -> datetime | None:
-        """``instant`` in the server's zone, as IPS reports every date."""
-        return None if instant is None else instant.astimezone(self.zone)
-
-
-Handler = Callable[[Call], Mapping[str, Any]]
-
-
-def _company(call: Call, company: Company) -> dict[str, Any]:
-    return {
-        "companyHandle": company.handle,
-        "name": company.name,
-        "rootPath": company.root_path,
-        "expires": call.local(company.expires),
-        "imsOrgId": company.ims_org_id,
-    }
-
-
-def check_login(call: Call) -> Mapping[str, Any]:
-    p = call.params
-    status = call.service.check_login(
-        call.caller, email=p["email"], password=p["password"], company_handle=p.get("companyHandle")
-    )
-    return {"status": status}
-
-
-def get_company_info(call: Call) -> Mapping[str, Any]:
-    p = call.params
-    company = call.service.get_company_info(
-        call.caller,
-        company_handle=p.get("companyHandle"),
-        company_name=p.get("companyName"),
-        ims_org_id=p.get("imsOrgId"),
-    )
-    return {"companyInfo": _company(call, company)}
-
-
-# ------------------------------------------------------------------------------------------------------ jobs
+__all__ = ["OPERATIONS"]
 
 
 def _job_element(definition: JobDefinition) -> dict[str, Any]:
@@ -251,8 +187,6 @@ def get_asset_job_logs(call: Call) -> Mapping[str, Any]:
 
 
 OPERATIONS: Final[Mapping[str, Handler]] = {
-    "checkLogin": check_login,
-    "getCompanyInfo": get_company_info,
     "submitJob": submit_job,
     "executeJob": _control(lambda s: s.execute_job),
     "getActiveJobs": get_active_jobs,
@@ -265,57 +199,3 @@ OPERATIONS: Final[Mapping[str, Handler]] = {
     "getJobLogDetails": get_job_log_details,
     "getAssetJobLogs": get_asset_job_logs,
 }
-
-
-def peek_params(request: SoapRequest) -> dict[str, Any] | None:
-    """The decoded parameters of a request, or None when the operation is not modelled or they do not decode."""
-    schema = schema_for(request.api_version)
-    param_type = schema.param(request.operation)
-    if request.operation not in OPERATIONS or param_type is None:
-        return None
-    try:
-        return decode(request.param, param_type, schema)
-    except IpsFault:
-        return None
-
-
-def dispatch(
-    service: IpsService,
-    request: SoapRequest,
-    credentials: Credentials,
-    *,
-    zone: ZoneInfo,
-    now: datetime,
-    exchange: Exchange | None = None,
-    stub: Callable[[str], etree._Element | None] | None = None,
-) -> etree._Element:
-    """Run one request through the checks in a fixed order and return the encoded ``<op>Return``.
-
-    Order: operation known (30003), credentials (10xxx), role (20003), a scenario stub if one applies,
-    operation implemented (30000), parameters (30001-30003), then the operation itself.
-    """
-    schema = schema_for(request.api_version)
-    operation = request.operation
-    handler = OPERATIONS.get(operation)
-    param_type, result_type = schema.param(operation), schema.result(operation)
-    modelled = handler is not None and param_type is not None and result_type is not None
-    known = operation in wsdl_operations(request.api_version)
-    if not modelled and not known:
-        raise IpsFault.invalid_request_xml(
-            f"Unknown operation {operation!r} in namespace {request.api_version.namespace}"
-        )
-    caller = service.authenticate(credentials.user, credentials.password, access_token=credentials.access_token)
-    if exchange is not None:
-        exchange.caller = caller.email
-    service.authorize(caller, operation)
-    if stub is not None and (canned := stub(operation)) is not None:
-        if exchange is not None:
-            exchange.injected = "stub"
-        return canned
-    if handler is None or param_type is None or result_type is None:
-        raise IpsFault(IpsFault.EXCEPTION, f"ips-mock does not implement {operation}")
-    params = decode(request.param, param_type, schema)
-    if exchange is not None:
-        exchange.params = params
-    result = handler(Call(service, caller, params, zone, credentials.locale or caller.locale, now))
-    return encode(f"{operation}Return", result, result_type, schema)

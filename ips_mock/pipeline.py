@@ -1,0 +1,274 @@
+"""The request pipeline: the one place that decides what happens to an IPS request, stage by stage.
+
+Every request to an IPS endpoint (SOAP or plain XML) passes these stages, in this order (:data:`STAGES`):
+
+1. **read**: the body, within the size limit; gzip-compressed requests are refused.
+2. **parse**: the Content-Type the endpoint takes, then the XML through the one hardened parser.
+3. **transport**: SOAP 1.1, SOAP 1.2 or plain XML; finds the ``<op>Param``, its API version and the headers.
+4. **credentials**: who the request says it is (authHeader, HTTP Basic, AuthUser) and how it wants its reply.
+5. **injected faults**: a scenario's fault for this request (before authentication, so a window of 10001
+   faults hits whoever calls): a delay, an IPS fault, or an answer below SOAP (HTTP error, garbage, a drop).
+6. **dispatch**: the backend authenticates, authorizes and runs the operation (or a stub) into ``<op>Return``.
+7. **encode**: the reply or the fault, written by the request's transport; gzip when asked for.
+8. **journal**: the exchange, with its raw request and reply bytes, goes into the journal.
+
+A stage that answers early raises :class:`IpsFault` (a fault reply) or :class:`TransportFault`; encode and
+journal always run. The pipeline knows no job rules: those are behind :class:`Backend`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import socket
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Final, Protocol
+
+from lxml import etree
+from werkzeug.wrappers import Request, Response
+
+from .errors import IpsFault, OperationNotHandled
+from .journal import Exchange, Journal
+from .protocol.auth import Credentials, read_credentials, read_reply_options
+from .protocol.transport import (
+    Endpoint,
+    IpsRequest,
+    Transport,
+    check_request_content_type,
+    read_request,
+    transport_for,
+)
+from .protocol.xml import parse_xml
+
+__all__ = ["DEFAULT_MAX_REQUEST_BYTES", "STAGES", "Backend", "HandlerError", "Pipeline", "TransportFault"]
+
+log = logging.getLogger("ips_mock")
+
+DEFAULT_MAX_REQUEST_BYTES: Final = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class HandlerError:
+    """An unexpected exception inside the fake: answered as a 30000 fault, and kept for the test to see."""
+
+    operation: str | None
+    exception: BaseException
+    traceback: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class TransportFault(Exception):
+    """Answer this request below the IPS level: ``http`` (status and body), ``garbage`` (bytes) or ``drop``."""
+
+    kind: str
+    status: int = 200
+    body: bytes = b""
+    content_type: str | None = None
+
+
+class Backend(Protocol):
+    """What the pipeline needs from the fake behind it (FakeIps). Each call serializes on the fake's lock."""
+
+    def injected_delay(self, request: IpsRequest, credentials: Credentials, exchange: Exchange) -> float:
+        """Apply a scenario fault that matches: raise IpsFault or TransportFault, or return seconds to wait
+        (outside the lock) before the request goes on; 0 when no fault applies."""
+
+    def execute(self, request: IpsRequest, credentials: Credentials, exchange: Exchange) -> etree._Element:
+        """Authenticate, authorize and run the request; return its ``<op>Return`` or raise IpsFault."""
+
+    def virtual_now(self) -> datetime:
+        """The fake's time, for the journal."""
+
+
+@dataclass
+class Pass:
+    """One request on its way through the stages: what each stage found, for the stages after it."""
+
+    http: Request
+    endpoint: Endpoint
+    exchange: Exchange
+    transport: Transport
+    body: bytes = b""
+    root: etree._Element | None = None
+    request: IpsRequest | None = None
+    credentials: Credentials = field(default_factory=Credentials)
+    result: etree._Element | None = None
+    fault: IpsFault | None = None
+    below_ips: TransportFault | None = None
+    response: Response | None = None
+
+
+class Pipeline:
+    """Runs :data:`STAGES` for each request. ``validate_reply`` (when given) checks each ``<op>Return``."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        journal: Journal,
+        *,
+        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+        validate_reply: Callable[[IpsRequest, etree._Element], str | None] | None = None,
+    ) -> None:
+        self.backend = backend
+        self.journal = journal
+        self.max_request_bytes = max_request_bytes
+        self.validate_reply = validate_reply
+        self.errors: list[HandlerError] = []
+        """Unexpected exceptions inside the fake, and replies that broke the schema (when validating)."""
+
+    def handle(self, http: Request, endpoint: Endpoint) -> Response:
+        content_type = http.headers.get("Content-Type")
+        exchange = Exchange(
+            self.journal.next_seq(),
+            datetime.now(UTC),
+            method=http.method,
+            path=http.path,
+            content_type=content_type,
+            soap_action=http.headers.get("SOAPAction"),
+        )
+        p = Pass(http, endpoint, exchange, transport_for(endpoint, content_type))
+        try:
+            for stage in REQUEST_STAGES:
+                stage(self, p)
+        except OperationNotHandled as fault:
+            p.fault = fault
+            exchange.unhandled = True
+        except IpsFault as fault:
+            p.fault = fault
+        except TransportFault as injected:
+            p.below_ips = injected
+            exchange.injected = injected.kind
+        except Exception as exc:
+            self.record_error(exchange.operation, exc)
+            p.fault = IpsFault(
+                IpsFault.EXCEPTION, f"ips-mock internal error in {exchange.operation or 'request'}: {exc!r}"
+            )
+        for stage in REPLY_STAGES:
+            stage(self, p)
+        if p.response is None:  # a dropped connection with no socket to close (in-process)
+            raise ConnectionAbortedError("ips-mock dropped the connection (scenario fault)")
+        return p.response
+
+    def record_error(self, operation: str | None, exc: BaseException) -> None:
+        self.errors.append(HandlerError(operation, exc, traceback.format_exc()))
+        log.error("ips-mock handler error in %s", operation or "request", exc_info=exc)
+
+    # ------------------------------------------------------------------------------------------ the stages
+
+    def read(self, p: Pass) -> None:
+        limit = self.max_request_bytes
+        too_big = IpsFault.invalid_request_xml(f"The request body exceeds the limit of {limit} bytes")
+        if p.http.content_length is not None and p.http.content_length > limit:
+            raise too_big
+        p.body = p.exchange.request_body = p.http.stream.read(limit + 1)
+        if len(p.body) > limit:
+            raise too_big
+        if p.http.headers.get("Content-Encoding", "").lower() == "gzip":
+            raise IpsFault.invalid_request_xml("Compressed requests are not supported; send the body uncompressed")
+
+    def parse(self, p: Pass) -> None:
+        check_request_content_type(p.endpoint, p.http.headers.get("Content-Type"))
+        p.root = parse_xml(p.body)
+
+    def transport(self, p: Pass) -> None:
+        assert p.root is not None
+        p.request = request = read_request(
+            p.root,
+            endpoint=p.endpoint,
+            content_type=p.http.headers.get("Content-Type"),
+            soap_action=p.http.headers.get("SOAPAction"),
+            action_param=p.http.mimetype_params.get("action"),
+        )
+        p.transport = request.transport
+        p.exchange.operation = request.operation
+        p.exchange.api_version = request.api_version
+
+    def credentials(self, p: Pass) -> None:
+        assert p.request is not None
+        # The reply options first: a malformed credential field must still get the status the caller asked for.
+        p.credentials = read_reply_options(p.request.headers)
+        credentials = read_credentials(p.request.headers, p.http.headers.get("Authorization"))
+        if credentials.locale is None and (language := p.http.accept_languages.best):
+            credentials = replace(credentials, locale=language)  # IPS: authHeader, then Accept-Language (§2.2)
+        p.credentials = credentials
+
+    def injected_faults(self, p: Pass) -> None:
+        assert p.request is not None
+        delay = self.backend.injected_delay(p.request, p.credentials, p.exchange)
+        if delay > 0:
+            time.sleep(delay)  # outside the fake's lock: other requests and clock moves go on meanwhile
+
+    def dispatch(self, p: Pass) -> None:
+        assert p.request is not None
+        p.result = self.backend.execute(p.request, p.credentials, p.exchange)
+        if self.validate_reply is not None and (problem := self.validate_reply(p.request, p.result)):
+            self.record_error(p.request.operation, SchemaViolation(problem))
+
+    def encode(self, p: Pass) -> None:
+        if p.below_ips is not None:
+            p.response = self._below_ips(p, p.below_ips)
+            return
+        if p.fault is not None:
+            p.exchange.fault_code, p.exchange.fault_reason = p.fault.code, p.fault.reason
+            body, status = p.transport.render_fault(p.fault), p.credentials.fault_http_status or 500
+        else:
+            assert p.result is not None
+            body, status = p.transport.render_reply(p.result), 200
+        p.response = response = Response(body, status, content_type=p.transport.content_type)
+        p.exchange.reply_body, p.exchange.reply_content_type = body, response.content_type
+        if _wants_gzip(p.http, p.credentials):
+            response.set_data(gzip.compress(body, mtime=0))
+            response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+
+    def record(self, p: Pass) -> None:
+        exchange = p.exchange
+        exchange.transport = p.transport.value
+        dropped = p.below_ips is not None and p.below_ips.kind == "drop"
+        exchange.status = 0 if dropped or p.response is None else p.response.status_code
+        if exchange.virtual_time is None:
+            exchange.virtual_time = self.backend.virtual_now()
+        self.journal.record(exchange)
+
+    # ----------------------------------------------------------------------------------------------- helpers
+
+    def _below_ips(self, p: Pass, injected: TransportFault) -> Response | None:
+        """A scenario's transport fault: an HTTP error page, garbage bytes, or a dropped connection."""
+        if injected.kind == "drop":
+            sock = p.http.environ.get("werkzeug.socket")
+            if sock is None:
+                return None  # handle() raises the error a client would see once the journal has it
+            sock.shutdown(socket.SHUT_RDWR)
+            return Response(b"", 200)
+        p.exchange.reply_body = injected.body
+        return Response(injected.body, injected.status, content_type=injected.content_type or p.transport.content_type)
+
+
+class SchemaViolation(Exception):
+    """A reply ips-mock produced does not validate against its own schema (runtime validation is on)."""
+
+
+Stage = Callable[[Pipeline, Pass], None]
+
+REQUEST_STAGES: Final[tuple[Stage, ...]] = (
+    Pipeline.read,
+    Pipeline.parse,
+    Pipeline.transport,
+    Pipeline.credentials,
+    Pipeline.injected_faults,
+    Pipeline.dispatch,
+)
+REPLY_STAGES: Final[tuple[Stage, ...]] = (Pipeline.encode, Pipeline.record)
+STAGES: Final[tuple[Stage, ...]] = REQUEST_STAGES + REPLY_STAGES
+"""Every stage, in the order a request meets them."""
+
+
+def _wants_gzip(request: Request, options: Credentials) -> bool:
+    """The real server's default ``webservice.gzip.response=accept`` policy (IPS-REFERENCE §1.7)."""
+    if options.gzip_response is not None:
+        return options.gzip_response
+    return request.accept_encodings.quality("gzip") > 0
