@@ -114,7 +114,7 @@ class Pipeline:
         validate_reply: Callable[[IpsRequest, etree._Element], str | None] | None = None,
     ) -> None:
         self.backend = backend
-        self.journal = journal
+        self.exchanges = journal
         self.max_request_bytes = max_request_bytes
         self.validate_reply = validate_reply
         self.errors: list[HandlerError] = []
@@ -123,7 +123,7 @@ class Pipeline:
     def handle(self, http: Request, endpoint: Endpoint) -> Response:
         content_type = http.headers.get("Content-Type")
         exchange = Exchange(
-            self.journal.next_seq(),
+            self.exchanges.next_seq(),
             datetime.now(UTC),
             method=http.method,
             path=http.path,
@@ -225,14 +225,14 @@ class Pipeline:
             response.headers["Content-Encoding"] = "gzip"
         response.vary.add("Accept-Encoding")
 
-    def record(self, p: Pass) -> None:
+    def journal(self, p: Pass) -> None:
         exchange = p.exchange
         exchange.transport = p.transport.value
         dropped = p.below_ips is not None and p.below_ips.kind == "drop"
         exchange.status = 0 if dropped or p.response is None else p.response.status_code
         if exchange.virtual_time is None:
             exchange.virtual_time = self.backend.virtual_now()
-        self.journal.record(exchange)
+        self.exchanges.record(exchange)
 
     # ----------------------------------------------------------------------------------------------- helpers
 
@@ -262,7 +262,7 @@ REQUEST_STAGES: Final[tuple[Stage, ...]] = (
     Pipeline.injected_faults,
     Pipeline.dispatch,
 )
-REPLY_STAGES: Final[tuple[Stage, ...]] = (Pipeline.encode, Pipeline.record)
+REPLY_STAGES: Final[tuple[Stage, ...]] = (Pipeline.encode, Pipeline.journal)
 STAGES: Final[tuple[Stage, ...]] = REQUEST_STAGES + REPLY_STAGES
 """Every stage, in the order a request meets them."""
 

@@ -25,14 +25,17 @@ from .protocol.wsdl import compiled_schemas, wsdl_schemas
 __all__ = [
     "REAL_WSDL_VERSIONS",
     "InvalidReplyError",
+    "PlainXmlTestClient",
     "SoapReply",
     "SoapTestClient",
     "WsdlNotFoundError",
     "auth_header",
     "build_envelope",
+    "build_plain_request",
     "real_wsdl_path",
     "real_wsdl_schemas",
     "upload_urls_job",
+    "validate_plain_reply",
     "validate_reply",
 ]
 
@@ -128,6 +131,18 @@ def validate_reply(body: bytes, *, expect_namespace: str | None = None) -> etree
     return element
 
 
+def validate_plain_reply(body: bytes, *, expect_namespace: str | None = None) -> etree._Element:
+    """Check one reply of the plain-XML transport (the bare ``<op>Return`` or the bare ``flt:`` fault element)
+    against the schema of its namespace, as :func:`validate_reply` does, and return it."""
+    element = etree.fromstring(body)
+    namespace = etree.QName(element).namespace or ""
+    is_fault = namespace == ns.FLT and etree.QName(element).localname in FAULT_ELEMENTS
+    if not is_fault and expect_namespace is not None and namespace != expect_namespace:
+        raise InvalidReplyError(f"reply namespace {namespace!r} is not the request's {expect_namespace!r}")
+    _validate(element, namespace)
+    return element
+
+
 def _fault_detail(fault: etree._Element, env_ns: str) -> etree._Element:
     if env_ns == ns.SOAP11_ENV:
         expected = ["faultcode", "faultstring", "detail"]
@@ -187,6 +202,22 @@ def build_envelope(
     body = etree.SubElement(env, f"{{{env_ns}}}Body")
     append_params(etree.SubElement(body, f"{{{namespace}}}{operation}Param"), namespace, params or {})
     return etree.tostring(env, xml_declaration=True, encoding="UTF-8")
+
+
+def build_plain_request(
+    operation: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    version: str = "2014-04-03",
+    auth: etree._Element | None = None,
+) -> bytes:
+    """A plain-XML request (AEM's transport): ``<Request>`` holding ``auth`` then ``<operation>Param``."""
+    namespace = ns.ApiVersion(version).namespace
+    root = etree.Element(f"{{{namespace}}}Request", nsmap={None: namespace})
+    if auth is not None:
+        root.append(auth)
+    append_params(etree.SubElement(root, f"{{{namespace}}}{operation}Param"), namespace, params or {})
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def upload_urls_job(*urls: str | tuple[str, str], **fields: Any) -> dict[str, Any]:
@@ -268,6 +299,43 @@ class SoapReply:
     def names(self) -> list[str]:
         """Local names of the payload's children, in document order."""
         return [etree.QName(c).localname for c in self.payload]
+
+
+class PlainXmlTestClient:
+    """Post plain-XML requests (``/scene7/api/IpsApiService``) to a WSGI app and validate every reply."""
+
+    def __init__(self, app: Any, *, version: str = "2014-04-03", path: str = "/scene7/api/IpsApiService") -> None:
+        from werkzeug.test import Client
+
+        self.client = Client(app)
+        self.version = version
+        self.path = path
+
+    def post(self, body: bytes, *, headers: Mapping[str, str] | None = None) -> SoapReply:
+        response = self.client.post(self.path, data=body, headers={"Content-Type": "text/xml", **(headers or {})})
+        data = response.get_data()
+        if response.headers.get("Content-Encoding") == "gzip":
+            data = gzip.decompress(data)
+        return SoapReply(response.status_code, dict(response.headers), data, validate_plain_reply(data))
+
+    def call(
+        self,
+        operation: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        user: str | None = "admin@example.com",
+        password: str | None = "password",
+        version: str | None = None,
+        **auth_fields: Any,
+    ) -> SoapReply:
+        """Call ``operation`` signed in with an authHeader in the request's namespace (None: no authHeader)."""
+        version = self.version if version is None else version
+        namespace = ns.ApiVersion(version).namespace
+        auth = auth_header(user, password, namespace=namespace, **auth_fields) if user is not None else None
+        reply = self.post(build_plain_request(operation, params, version=version, auth=auth))
+        if not reply.is_fault and etree.QName(reply.payload).namespace != namespace:
+            raise InvalidReplyError("the reply is not in the request's namespace")
+        return reply
 
 
 class SoapTestClient:

@@ -111,6 +111,30 @@ def test_service_url_parameter_rewrites_both_addresses(path: str, body_namespace
     }
 
 
+def test_wsdl_query_on_the_service_url_serves_the_2014_wsdl() -> None:
+    """As an Axis server answers ``<service URL>?wsdl``."""
+    client = Client(FakeIps())
+    response = client.get(SERVICE_PATH, base_url=HOST_URL, query_string="wsdl")
+    assert response.status_code == 200
+    wsdl = etree.fromstring(response.get_data())
+    assert wsdl.nsmap["types"] == "http://www.scene7.com/IpsApi/xsd/2014-04-03"
+    assert addresses(wsdl)["IpsApiSoapPort"] == f"{HOST_URL}{SERVICE_PATH}"
+    assert response.get_data() == client.get("/scene7/webservice/IpsApi-2014-04-03.wsdl", base_url=HOST_URL).get_data()
+
+    proxied = client.get(SERVICE_PATH, base_url=HOST_URL, query_string={"wsdl": "", "serviceUrl": PROXY_URL})
+    assert addresses(etree.fromstring(proxied.get_data()))["IpsApiSoap12Port"] == PROXY_URL
+
+
+@pytest.mark.parametrize("service_url", ["http://proxy.example:8081", "http://proxy.example:8081/"])
+def test_a_service_url_with_no_path_keeps_the_service_path(service_url: str) -> None:
+    response = Client(FakeIps()).get(
+        "/scene7/webservice/IpsApi-2014-04-03.wsdl", base_url=HOST_URL, query_string={"serviceUrl": service_url}
+    )
+    assert set(addresses(etree.fromstring(response.get_data())).values()) == {
+        f"http://proxy.example:8081{SERVICE_PATH}"
+    }
+
+
 @pytest.mark.parametrize(
     "path",
     [

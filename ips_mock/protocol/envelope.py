@@ -162,9 +162,10 @@ def render_reply(version: SoapVersion, result: etree._Element) -> bytes:
     return _envelope(version, result)
 
 
-def fault_detail(fault: IpsFault) -> etree._Element:
-    """The ``flt:`` element of the fault's kind with its code and reason (IPS-REFERENCE §3.1)."""
-    detail_el = etree.Element(f"{{{ns.FLT}}}{fault.kind.value}", nsmap={"tns": ns.FLT})
+def fault_detail(fault: IpsFault, *, prefix: str | None = "tns") -> etree._Element:
+    """The ``flt:`` element of the fault's kind with its code and reason (IPS-REFERENCE §3.1); ``prefix=None``
+    writes it with a default namespace and no prefixes."""
+    detail_el = etree.Element(f"{{{ns.FLT}}}{fault.kind.value}", nsmap={prefix: ns.FLT})
     etree.SubElement(detail_el, f"{{{ns.FLT}}}code").text = str(fault.code)
     etree.SubElement(detail_el, f"{{{ns.FLT}}}reason").text = xml_safe(fault.reason)
     return detail_el

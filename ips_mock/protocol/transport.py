@@ -6,7 +6,8 @@ reply or a fault; the pipeline (``ips_mock.pipeline``) never looks inside an env
 The plain-XML transport (REAL-CLIENTS §2) is ``POST /<webapp>/api/IpsApiService`` with a ``<Request>`` root
 that holds an optional ``authHeader`` and then one ``<op>Param``: no envelope, no SOAPAction. The reply root is
 the bare ``<op>Return`` in the request's namespace, and a fault is the bare ``flt:`` fault element (as the
-UploadFile servlet answers, IPS-REFERENCE §3.4), under the same HTTP status rules as SOAP faults.
+UploadFile servlet answers, IPS-REFERENCE §3.4) with a default namespace and no prefix, under the same HTTP
+status rules as SOAP faults.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ class Transport(enum.Enum):
         soap = self.soap_version
         if soap is not None:
             return render_fault(soap, fault)
-        return _XML_DECLARATION + etree.tostring(fault_detail(fault), encoding="UTF-8")
+        # No prefix, as the Returns are written: clients read both with prefix-blind XPaths (/ipsApiFault/code).
+        return _XML_DECLARATION + etree.tostring(fault_detail(fault, prefix=None), encoding="UTF-8")
 
 
 def transport_for(endpoint: Endpoint, content_type: str | None) -> Transport:

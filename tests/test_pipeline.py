@@ -1,0 +1,92 @@
+"""The request pipeline: one ordered list of stages, and a journal that keeps each exchange's bytes, bounded."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+from werkzeug.test import Client
+
+from ips_mock import FakeIps, pipeline
+from ips_mock.journal import JournalLimits
+from ips_mock.testing import SoapTestClient, auth_header, build_envelope
+
+EXPECTED_STAGES = ["read", "parse", "transport", "credentials", "injected_faults", "dispatch", "encode", "journal"]
+
+
+def test_the_stages_are_one_ordered_list_documented_in_that_order() -> None:
+    assert [stage.__name__ for stage in pipeline.STAGES] == EXPECTED_STAGES
+    # The module docstring walks a newcomer through the same stages in the same order.
+    documented = re.findall(r"^\d+\. \*\*([a-z ]+)\*\*", pipeline.__doc__ or "", flags=re.MULTILINE)
+    assert [name.replace(" ", "_") for name in documented] == EXPECTED_STAGES
+
+
+def test_each_exchange_keeps_the_raw_request_and_the_reply_before_gzip() -> None:
+    fake = FakeIps()
+    body = build_envelope("getCompanyInfo", {"companyName": "Example"}, headers=[auth_header()])
+    response = Client(fake).post(
+        "/scene7/services/IpsApiService",
+        data=body,
+        headers={
+            "Content-Type": "text/xml; charset=UTF-8",
+            "SOAPAction": '"getCompanyInfo"',
+            "Accept-Encoding": "gzip",
+        },
+    )
+    assert response.headers["Content-Encoding"] == "gzip"
+    (entry,) = fake.journal
+    assert entry.request_body == body
+    assert entry.reply_body == gzip.decompress(response.get_data())
+    assert (entry.method, entry.path, entry.transport, entry.soap_action) == (
+        "POST",
+        "/scene7/services/IpsApiService",
+        "soap11",
+        '"getCompanyInfo"',
+    )
+    assert entry.content_type == "text/xml; charset=UTF-8"
+    assert entry.reply_content_type == "text/xml;charset=UTF-8"
+    assert not entry.request_truncated
+    assert not entry.reply_truncated
+
+
+def test_a_request_that_never_parsed_keeps_its_bytes_and_its_fault() -> None:
+    fake = FakeIps()
+    SoapTestClient(fake).post(b"<oops")
+    (entry,) = fake.journal
+    assert entry.request_body == b"<oops"
+    assert entry.operation is None
+    assert entry.fault_code == 30003
+    assert entry.reply_body is not None
+    assert b"30003" in entry.reply_body
+
+
+def test_the_journal_keeps_the_newest_entries_and_counts_the_rest() -> None:
+    fake = FakeIps(journal_limits=JournalLimits(max_entries=3))
+    client = SoapTestClient(fake)
+    for _ in range(5):
+        client.call("getCompanyInfo", {"companyName": "Example"})
+    assert [e.seq for e in fake.journal] == [3, 4, 5]
+    assert fake.journal.dropped == 2
+    fake.reset()
+    assert (len(fake.journal), fake.journal.dropped) == (0, 0)
+
+
+def test_bodies_and_parameters_are_cut_to_their_limits() -> None:
+    limits = JournalLimits(max_body_bytes=100, max_param_chars=10, max_total_body_bytes=250)
+    fake = FakeIps(journal_limits=limits)
+    client = SoapTestClient(fake)
+    client.call("getCompanyInfo", {"companyName": "N" * 500})
+    first = next(iter(fake.journal))
+    assert first.request_truncated
+    assert first.request_body is not None
+    assert len(first.request_body) == 100
+    assert first.params == {"companyName": "N" * 10 + "…"}
+    # Over the total budget, the oldest entries give up their bodies first; their metadata stays.
+    client.call("getCompanyInfo", {"companyName": "Example"})
+    client.call("getCompanyInfo", {"companyName": "Example"})
+    entries = list(fake.journal)
+    assert entries[0].request_body is None
+    assert entries[0].reply_body is None
+    assert entries[0].operation == "getCompanyInfo"
+    assert entries[-1].request_body is not None
+    assert fake.journal.bodies_dropped >= 1
