@@ -82,7 +82,8 @@ class RoleEntry:
 # The "Authorized User Types" of every operation page on Adobe Experience League
 # (DOCS_URL + page + ".html"), read on 2026-12-07. The pages are listed alphabetically; the rows are grouped by
 # area here. Typos and repeated roles of a page are noted above its row. An operation whose page is missing or lists
-# no role is marked "undocumented" and takes the roles of the sibling named by ``like`` (README, Choices).
+# no role is marked "undocumented" and takes the roles of the sibling named by ``like``, or ADMIN_ROLES when it has
+# none (README, Choices).
 # fmt: off
 ROLE_TABLE: Final[Mapping[str, RoleEntry]] = {
     # ---- login, companies, system
