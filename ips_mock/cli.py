@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import threading
@@ -25,18 +26,50 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8080, help="port to bind, 0 for any free one (default: %(default)s)")
     serve.add_argument("--scenario", help="scenario file (default: the built-in default scenario)")
-    check = commands.add_parser("check", help="validate scenario files")
+    serve.add_argument("--playback", metavar="FILE", help="answer every request with the replies a transcript recorded")
+    check = commands.add_parser("check", help="validate scenario and transcript files")
     check.add_argument("files", nargs="+", metavar="FILE")
-    replay = commands.add_parser("replay", help="run a scenario's timeline and report differences")
+    replay = commands.add_parser(
+        "replay", help="run a scenario's timeline, or re-send a transcript and compare the replies"
+    )
     replay.add_argument("file", metavar="FILE")
+    replay.add_argument("--target", metavar="URL", help="send a transcript's calls here (default: a fresh fake)")
+    replay.add_argument("--scenario", metavar="FILE", help="the fresh fake's scenario (default: the built-in one)")
+    replay.add_argument(
+        "--auth",
+        metavar="USER:PASSWORD",
+        action="append",
+        default=[],
+        help="the password of a recorded user (repeatable; default: the scenario's users)",
+    )
+    replay.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    record = commands.add_parser("record", help="record a conversation with an IPS server through a proxy")
+    record.add_argument("--target", required=True, metavar="URL", help="the IPS server (or ips-mock) to record")
+    record.add_argument("--out", required=True, metavar="FILE", help="the transcript to write")
+    record.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    record.add_argument(
+        "--port", type=int, default=8081, help="port to bind, 0 for any free one (default: %(default)s)"
+    )
+    record.add_argument(
+        "--redact",
+        metavar="XPATH",
+        action="append",
+        default=[],
+        help="also redact the text of the request elements this XPath selects (repeatable)",
+    )
     return parser
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .scenario.transcript import load_transcript, looks_like_transcript
+
     failed = False
     for path in args.files:
         try:
-            FakeIps(path)
+            if looks_like_transcript(path):
+                load_transcript(path)
+            else:
+                FakeIps(path)
         except ScenarioError as exc:
             failed = True
             print(exc)
@@ -46,6 +79,13 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
+    from .scenario.transcript import looks_like_transcript
+
+    if looks_like_transcript(args.file):
+        return _replay_transcript(args)
+    if args.target or args.auth or args.scenario:
+        print("ips-mock: --target, --scenario and --auth apply to transcripts only", file=sys.stderr)
+        return 2
     from .replay import replay
 
     try:
@@ -62,9 +102,96 @@ def _replay(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _replay_transcript(args: argparse.Namespace) -> int:
+    from .replay import replay_transcript
+    from .scenario.transcript import load_transcript
+
+    auth = {}
+    for pair in args.auth:
+        user, sep, password = pair.partition(":")
+        if not sep or not user:
+            print(f"ips-mock: --auth {pair!r} is not USER:PASSWORD", file=sys.stderr)
+            return 2
+        auth[user] = password
+    try:
+        outcomes = replay_transcript(load_transcript(args.file), target=args.target, scenario=args.scenario, auth=auth)
+    except (ScenarioError, ValueError) as exc:
+        print(f"ips-mock: {exc}", file=sys.stderr)
+        return 1
+    failed = [o for o in outcomes if not o.ok]
+    if args.json:
+        print(json.dumps({"ok": not failed, "steps": [o.as_json() for o in outcomes]}, indent=2))
+    else:
+        for outcome in outcomes:
+            print(outcome)
+        calls = sum(1 for o in outcomes if not o.summary.startswith("advance"))
+        print(f"{calls} calls, {len(failed)} different" if failed else f"{calls} calls, all as recorded")
+    return 1 if failed else 0
+
+
+def _record(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from .recording import Recorder
+    from .scenario.transcript import TranscriptWriter
+
+    try:
+        stream = open(args.out, "w", encoding="utf-8")  # noqa: SIM115 - closed in the finally below
+    except OSError as exc:
+        print(f"ips-mock: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    try:
+        writer = TranscriptWriter(
+            stream,
+            description=f"recorded by ips-mock record from {args.target}",
+            target=args.target,
+            recorded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        try:
+            recorder = Recorder(args.target, writer, redact_xpaths=args.redact)
+        except ValueError as exc:
+            print(f"ips-mock: {exc}", file=sys.stderr)
+            return 2
+        try:
+            server = ServerThread(recorder, host=args.host, port=args.port).start()
+        except OSError as exc:
+            print(f"ips-mock: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        recorder.proxy_url = server.url
+        print(f"ips-mock recording on {server.url}", flush=True)
+        _wait_for_signal()
+        server.stop()
+        print(f"ips-mock recorded {writer.steps} steps to {args.out}", flush=True)
+        return 0
+    finally:
+        stream.close()
+
+
+def _wait_for_signal() -> None:
+    """Block until SIGINT or SIGTERM. Both just set an event: a KeyboardInterrupt raised inside Event.wait can
+    leave its lock in a broken state and end the process with a traceback."""
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while not stop.wait(0.2):
+            pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def _serve(args: argparse.Namespace) -> int:
     try:
-        app = StandaloneApp(load_scenario(args.scenario or DEFAULT_SCENARIO))
+        playback = None
+        if args.playback:
+            from .scenario.transcript import load_transcript
+
+            playback = load_transcript(args.playback)
+        app = StandaloneApp(load_scenario(args.scenario or DEFAULT_SCENARIO), playback=playback)
     except ScenarioError as exc:
         print(f"ips-mock: {exc}", file=sys.stderr)
         return 1
@@ -73,21 +200,10 @@ def _serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"ips-mock: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    stop = threading.Event()
-
-    def _on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    # Ctrl-C and SIGTERM both just set the event: a KeyboardInterrupt raised inside Event.wait can leave its
-    # lock in a broken state and end the process with a traceback.
-    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     print(f"ips-mock listening on {server.url}", flush=True)
     try:
-        while not stop.wait(0.2):
-            pass
+        _wait_for_signal()
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
         server.stop()
     print("ips-mock stopped", flush=True)
     return 0
@@ -101,6 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(args)
     if args.command == "replay":
         return _replay(args)
+    if args.command == "record":
+        return _record(args)
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown commands first
 
 

@@ -20,6 +20,7 @@ from .errors import IpsFault
 from .journal import Exchange, Journal, JournalLimits
 from .model import State
 from .pipeline import DEFAULT_MAX_REQUEST_BYTES, HandlerError, TransportFault
+from .playback import Playback
 from .protocol.auth import Credentials
 from .protocol.transport import IpsRequest
 from .scenario import DEFAULT_SCENARIO, Scenario, load_scenario
@@ -54,6 +55,7 @@ class FakeIps:
         validate_responses: bool = False,
         start: datetime | None = None,
         journal_limits: JournalLimits | None = None,
+        playback: Playback | None = None,
     ) -> None:
         """``validate_responses`` checks every reply against ips-mock's own schema and records a violation as a
         handler error; ``start`` overrides the scenario's ``clock.start``; ``journal_limits`` bounds what the
@@ -62,6 +64,8 @@ class FakeIps:
         loaded = _as_scenario(scenario if scenario is not None else DEFAULT_SCENARIO)
         self.scenario = replace(loaded, start=start) if start is not None else loaded
         self.journal = Journal(journal_limits or JournalLimits())
+        self._given_playback = playback
+        self.playback = playback if playback is not None else _scenario_playback(self.scenario)
         self.base_url: str | None = None
         """Where the fake is served over HTTP (set by the pytest plugin; set it yourself with ServerThread)."""
         self.app = IpsApp(
@@ -80,8 +84,10 @@ class FakeIps:
         """Replace the scenario and rebuild all state from it. A bad scenario changes nothing."""
         loaded = _as_scenario(scenario)
         runtime = build_runtime(loaded)  # raises before anything changes
+        playback = self._given_playback or _scenario_playback(loaded)
         with self._lock:
             self.scenario = loaded
+            self.playback = playback
             self._install(*runtime)
 
     def reset(self) -> None:
@@ -100,6 +106,8 @@ class FakeIps:
         self.app.errors.clear()
         self.app.unhandled.clear()
         self.journal.clear()
+        if self.playback is not None:
+            self.playback.reset()
 
     @property
     def errors(self) -> list[HandlerError]:
@@ -209,6 +217,8 @@ class FakeIps:
             now = self.clock.now()  # a delay may have let a test move the clock
             exchange.virtual_time = now.astimezone(self.scenario.zone)
             self._observe(now, request.operation)
+            if self.playback is not None and (recorded := self._play(request, credentials, exchange)) is not None:
+                return recorded
             return operations.dispatch(
                 self.service,
                 request,
@@ -218,6 +228,22 @@ class FakeIps:
                 exchange=exchange,
                 stub=lambda operation: self.injector.stub_for(operation, request.api_version),
             )
+
+    def _play(self, request: IpsRequest, credentials: Credentials, exchange: Exchange) -> etree._Element | None:
+        """The recorded reply when playback covers the operation (credentials play no part), else None."""
+        assert self.playback is not None
+        if not self.playback.covers(request.operation):
+            return None
+        exchange.caller = credentials.user
+        exchange.params = operations.peek_params(request)
+        exchange.injected = "playback"
+        return self.playback.answer(request)
+
+    def save_transcript(self, path: str | Path, *, description: str | None = None) -> int:
+        """Write this fake's journal as a transcript (see :func:`ips_mock.recording.save_journal`)."""
+        from .recording import save_journal
+
+        return save_journal(self.journal, path, description=description)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return self.app(environ, start_response)
@@ -253,6 +279,14 @@ def _apply(action: FaultAction, garbage: bytes) -> float:
     if action.kind == "drop":
         raise TransportFault("drop")
     raise TransportFault("garbage", 200, garbage)
+
+
+def _scenario_playback(scenario: Scenario) -> Playback | None:
+    if scenario.playback is None:
+        return None
+    from .scenario.transcript import load_transcript
+
+    return Playback(load_transcript(scenario.playback))
 
 
 def _as_scenario(source: ScenarioSource) -> Scenario:

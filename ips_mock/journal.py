@@ -48,6 +48,8 @@ class Exchange:
     operation: str | None = None
     api_version: str | None = None
     caller: str | None = None
+    credentials: str | None = None
+    """How the caller signed in: ``authHeader``, ``basic`` or ``AuthUser``; None when no credentials came."""
     params: Mapping[str, Any] | None = None
     status: int = 0
     fault_code: int | None = None

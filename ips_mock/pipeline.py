@@ -195,6 +195,7 @@ class Pipeline:
         if credentials.locale is None and (language := p.http.accept_languages.best):
             credentials = replace(credentials, locale=language)  # IPS: authHeader, then Accept-Language (§2.2)
         p.credentials = credentials
+        p.exchange.credentials = credentials.carrier
 
     def injected_faults(self, p: Pass) -> None:
         assert p.request is not None

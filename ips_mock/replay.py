@@ -1,25 +1,40 @@
-"""Replay a scenario's ``timeline`` against a fresh fake and report every step whose reply differs.
+"""Replay a scenario's ``timeline``, or a recorded transcript, and report every step whose reply differs.
 
-Each call is posted through the fake's WSGI app (no socket) as a SOAP 1.1 request signed in with a legacy
-authHeader for the step's user (``as``, default the scenario's first user); clock steps move the fake's clock.
+* A scenario's timeline runs against a fresh fake: each call is posted through the fake's WSGI app (no socket) as a
+  SOAP 1.1 request signed in with a legacy authHeader for the step's user (``as``, default the scenario's first
+  user); clock steps move the fake's clock; each reply is checked against the step's ``expect``.
+* A transcript (:mod:`ips_mock.scenario.transcript`) re-sends each recorded request, byte for byte but for the
+  credentials put back in, to a fresh fake (default) or to any URL: another ips-mock, whose clock is moved through
+  its admin API by the recorded ``advance`` steps, or a real IPS, in real time. Each reply is compared with the
+  recorded one after normalizing what is expected to differ (:class:`ips_mock.protocol.compare.Normalization`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import http.client
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from werkzeug.test import Client
 
-from .errors import IpsFault
-from .fake import FakeIps
+from .errors import IpsFault, ScenarioError
+from .fake import FakeIps, ScenarioSource
 from .protocol.client import build_request, read_reply
+from .protocol.compare import Difference, Normalization, diff_payloads, reply_payload
 from .protocol.ns import ApiVersion
+from .protocol.recording import restore_password
 from .scenario import Scenario, load_scenario
 from .scenario.spec import TimelineStep
+from .scenario.transcript import Transcript, TranscriptStep
 
-__all__ = ["StepResult", "replay"]
+__all__ = ["CallOutcome", "StepResult", "replay", "replay_transcript"]
 
 ENDPOINT = "/scene7/services/IpsApiService"
 
@@ -108,3 +123,167 @@ def _mismatch(step: TimelineStep, reply: Any) -> str | None:
         if value is not None and actual != _expected_text(value):
             return f"{path}: expected {_expected_text(value)!r}, got {actual!r}"
     return None
+
+
+# --------------------------------------------------------------------------------------------- transcripts
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """One transcript step replayed: where it is, what was sent, and how the reply differed (empty: it matched)."""
+
+    index: int
+    where: str
+    summary: str
+    differences: tuple[Difference, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"{self.where}: {self.summary}: ok"
+        lines = [f"{self.where}: {self.summary}: DIFFERENT"]
+        lines += [f"    {difference}" for difference in self.differences]
+        return "\n".join(lines)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "where": self.where,
+            "summary": self.summary,
+            "ok": self.ok,
+            "differences": [{"path": d.path, "expected": d.expected, "got": d.got} for d in self.differences],
+        }
+
+
+class _Target(Protocol):
+    def send(self, method: str, path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]: ...
+
+    def advance(self, delta: timedelta) -> None: ...
+
+
+class _InProcess:
+    def __init__(self, fake: FakeIps) -> None:
+        self.fake = fake
+        self.client = Client(fake)
+
+    def send(self, method: str, path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
+        try:
+            response = self.client.open(path, method=method, data=body, headers=dict(headers))
+        except ConnectionAbortedError:
+            return 0, b""
+        return response.status_code, response.get_data()
+
+    def advance(self, delta: timedelta) -> None:
+        self.fake.advance(delta)
+
+
+class _Remote:
+    """Any URL: an ips-mock (its clock moved through the admin API) or a real IPS (gaps waited out)."""
+
+    def __init__(self, url: str, *, timeout: float = 180.0) -> None:
+        self.parts = urlsplit(url)
+        if self.parts.scheme not in ("http", "https") or not self.parts.hostname:
+            raise ValueError(f"--target must be an http(s) URL, not {url!r}")
+        self.timeout = timeout
+        status, _ = self.send("GET", "/__admin/clock", b"", {"Accept": "application/json"})
+        self.is_ips_mock = status == 200
+
+    def send(self, method: str, path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
+        kind = http.client.HTTPSConnection if self.parts.scheme == "https" else http.client.HTTPConnection
+        connection = kind(self.parts.hostname or "", self.parts.port, timeout=self.timeout)
+        try:
+            connection.request(method, self.parts.path.rstrip("/") + path, body=body or None, headers=dict(headers))
+            response = connection.getresponse()
+            return response.status, response.read()
+        except (OSError, http.client.HTTPException):
+            return 0, b""
+        finally:
+            connection.close()
+
+    def advance(self, delta: timedelta) -> None:
+        if not self.is_ips_mock:
+            time.sleep(delta.total_seconds())  # a real IPS: in real time
+            return
+        body = json.dumps({"seconds": delta.total_seconds()}).encode()
+        status, reply = self.send("POST", "/__admin/clock/advance", body, {"Content-Type": "application/json"})
+        if status != 200:
+            raise ScenarioError(f"the target refused to move its clock: HTTP {status} {reply[:200]!r}")
+
+
+def transcript_passwords(transcript: Transcript, auth: Mapping[str, str], scenario: Scenario | None) -> dict[str, str]:
+    """The password of every user the transcript signs in as: from ``auth`` (``--auth``), else the scenario's
+    users. A recorded user with no known password is a :class:`ScenarioError` before anything is sent."""
+    known = {user.email.lower(): user.password for user in (scenario.users if scenario is not None else ())}
+    known |= {user.lower(): password for user, password in auth.items()}
+    missing: dict[str, str] = {}
+    for step in transcript.calls:
+        if step.credentials != "none" and step.user and step.user.lower() not in known:
+            missing.setdefault(step.user, transcript.where(step.index))
+    if missing:
+        lines = [f"{where}: no password for {user!r}: pass --auth {user}:PASSWORD" for user, where in missing.items()]
+        raise ScenarioError("\n".join(lines))
+    return known
+
+
+def _request_for(step: TranscriptStep, passwords: Mapping[str, str]) -> tuple[bytes, dict[str, str]]:
+    body = step.request.encode("utf-8")
+    headers = {"Content-Type": step.content_type or "text/xml; charset=UTF-8"}
+    if step.soap_action is not None:
+        headers["SOAPAction"] = step.soap_action
+    password = passwords.get((step.user or "").lower())
+    if password is None or step.credentials == "none":
+        return body, headers
+    if step.credentials == "basic":
+        token = base64.b64encode(f"{step.user}:{password}".encode()).decode()
+        headers["Authorization"] = f"Basic {token}"
+        return body, headers
+    return restore_password(body, password), headers
+
+
+def _compare(step: TranscriptStep, status: int, body: bytes, rules: Normalization) -> tuple[Difference, ...]:
+    assert step.reply is not None
+    differences: list[Difference] = []
+    if status != step.reply.status:
+        differences.append(Difference("HTTP status", str(step.reply.status), str(status) if status else "no answer"))
+    expected, got = reply_payload(step.reply.body.encode("utf-8")), reply_payload(body)
+    if expected is None or got is None:
+        if (expected is None) != (got is None):
+            describe = "an IPS reply", "no IPS reply"
+            differences.append(
+                Difference("reply", describe[expected is None], describe[got is None] + f" ({body[:80]!r})")
+            )
+        return tuple(differences)
+    return (*differences, *diff_payloads(expected, got, rules))
+
+
+def replay_transcript(
+    transcript: Transcript,
+    *,
+    target: str | None = None,
+    scenario: ScenarioSource | None = None,
+    auth: Mapping[str, str] | None = None,
+    normalize: Normalization | None = None,
+) -> list[CallOutcome]:
+    """Re-send every recorded call and compare its reply; clock steps move the target's clock.
+
+    ``target`` None replays against a fresh fake of ``scenario`` (default: the built-in one)."""
+    loaded = None if scenario is None else scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    fake = FakeIps(loaded) if target is None else None
+    passwords = transcript_passwords(transcript, auth or {}, fake.scenario if fake is not None else loaded)
+    rules = normalize or Normalization.from_mapping(transcript.normalize)
+    sender: _Target = _InProcess(fake) if fake is not None else _Remote(target or "")
+    outcomes = []
+    for step in transcript.steps:
+        where = transcript.where(step.index)
+        if step.advance is not None:
+            sender.advance(step.advance)
+            outcomes.append(CallOutcome(step.index, where, f"advance {step.advance}"))
+            continue
+        body, headers = _request_for(step, passwords)
+        status, reply = sender.send("POST", step.path, body, headers)
+        summary = f"{step.call} as {step.user or '(nobody)'} over {step.transport}"
+        outcomes.append(CallOutcome(step.index, where, summary, _compare(step, status, reply, rules)))
+    return outcomes

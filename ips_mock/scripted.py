@@ -22,7 +22,7 @@ from .model import State
 from .model.handles import parse_job_handle
 from .model.jobs import RunState, TriggerState
 from .operations import OPERATIONS
-from .protocol.codec import encode, from_mapping
+from .protocol.codec import encode, from_mapping, in_namespace
 from .protocol.ns import ApiVersion
 from .protocol.schema import schema_for, wsdl_operations
 from .protocol.xml import parse_xml
@@ -195,17 +195,6 @@ def _localized(value: Any, zone: ZoneInfo) -> Any:
     return value
 
 
-def _in_namespace(element: etree._Element, namespace: str) -> etree._Element:
-    """A copy of ``element`` with every element in ``namespace`` (default namespace, no prefixes)."""
-    copy = etree.Element(f"{{{namespace}}}{etree.QName(element).localname}", nsmap={None: namespace})
-    copy.text = element.text
-    for child in element:
-        if isinstance(child.tag, str):
-            copy.append(_in_namespace(child, namespace))
-            copy[-1].tail = child.tail
-    return copy
-
-
 def job_name_of(param: etree._Element) -> str | None:
     """The job a request is about, for fault matching: jobName, originalName, or the name in jobHandle."""
     values = {etree.QName(c).localname: (c.text or "").strip() for c in param if isinstance(c.tag, str)}
@@ -247,7 +236,7 @@ class Injector:
             if stub.operation == operation and self._take("stub", stub.index, stub.times):
                 xml, fields = self._stubs[stub.index]
                 if xml is not None:
-                    return _in_namespace(xml, version.namespace)
+                    return in_namespace(xml, version.namespace)
                 schema = schema_for(version)
                 result = schema.result(operation)
                 if result is None or fields is None:  # ruled out when the stub was compiled

@@ -22,8 +22,10 @@ from werkzeug.wrappers import Request, Response
 from .clock import ClockError
 from .errors import ScenarioError
 from .fake import FakeIps
+from .playback import Playback
 from .scenario import Scenario, load_scenario_text
 from .scenario.loader import parse_duration
+from .scenario.transcript import Transcript
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -144,9 +146,15 @@ def _journal(fake: FakeIps) -> list[dict[str, Any]]:
 class StandaloneApp:
     """Serves a default fake, its admin API, and tenants each with a fake of their own."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def _new_fake(self) -> FakeIps:
+        playback = Playback(self.playback, covers_all=True) if self.playback is not None else None
+        return FakeIps(self.scenario, playback=playback)
+
+    def __init__(self, scenario: Scenario, *, playback: Transcript | None = None) -> None:
         self.scenario = scenario
-        self.default = FakeIps(scenario)
+        self.playback = playback
+        """With a transcript, every fake answers every operation from it (``ips-mock serve --playback``)."""
+        self.default = self._new_fake()
         self.tenants: dict[str, FakeIps] = {}
         self._lock = threading.Lock()
         self.admin_map = Map(
@@ -170,7 +178,7 @@ class StandaloneApp:
             if fake is None:
                 if len(self.tenants) >= MAX_TENANTS:
                     raise _AdminError(503, f"too many tenants (at most {MAX_TENANTS}); reuse one")
-                fake = self.tenants[name] = FakeIps(self.scenario)
+                fake = self.tenants[name] = self._new_fake()
             return fake
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:

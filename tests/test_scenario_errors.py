@@ -33,7 +33,9 @@ ROLES = (
     "['IpsAdmin', 'IpsCompanyAdmin', 'IpsUser', 'WebServiceUser', 'TrialSiteAdmin', 'TrialSiteUser', "
     "'ImagePortalAdmin', 'ImagePortalUser', 'ImagePortalContrib', 'ImagePortalContribUser']"
 )
-TOP_LEVEL = "behaviours, clock, companies, description, expect, faults, ips_mock, jobs, seed, stubs, timeline, users"
+TOP_LEVEL = (
+    "behaviours, clock, companies, description, expect, faults, ips_mock, jobs, playback, seed, stubs, timeline, users"
+)
 OPERATIONS = (
     "checkLogin, getCompanyInfo, submitJob, executeJob, getActiveJobs, getScheduledJobs, stopJob, pauseJob, "
     "resumeJob, deleteJob, getJobLogs, getJobLogDetails, getAssetJobLogs"

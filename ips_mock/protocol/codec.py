@@ -25,7 +25,15 @@ from ..errors import IpsFault
 from .schema import ComplexType, Field, Schema
 from .xml import xml_safe
 
-__all__ = ["decode", "encode", "format_datetime", "format_double", "from_mapping", "parse_datetime"]
+__all__ = [
+    "decode",
+    "encode",
+    "format_datetime",
+    "format_double",
+    "from_mapping",
+    "in_namespace",
+    "parse_datetime",
+]
 
 XSI_NIL: Final = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 
@@ -209,6 +217,18 @@ def _format_simple(value: Any, type_: str, path: str) -> str:
             raise TypeError(f"{path}: expected a datetime, got {value!r}")
         return format_datetime(value)
     return xml_safe(str(value))
+
+
+def in_namespace(element: etree._Element, namespace: str) -> etree._Element:
+    """A copy of ``element`` with every element in ``namespace`` (default namespace, no prefixes): a canned or
+    recorded ``<op>Return`` answered in the namespace of the request at hand."""
+    copy = etree.Element(f"{{{namespace}}}{etree.QName(element).localname}", nsmap={None: namespace})
+    copy.text = element.text
+    for child in element:
+        if isinstance(child.tag, str):
+            copy.append(in_namespace(child, namespace))
+            copy[-1].tail = child.tail
+    return copy
 
 
 def format_datetime(value: datetime) -> str:

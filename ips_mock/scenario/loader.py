@@ -161,6 +161,8 @@ class Scenario:
     stubs: tuple[StubSpec, ...] = ()
     timeline: tuple[TimelineStep, ...] = ()
     expect: Expectations = field(default_factory=Expectations)
+    playback: Path | None = None
+    """A transcript whose recorded replies answer the operations it holds (resolved against the file's folder)."""
 
     def build_state(self) -> State:
         return State.build(self.companies, self.users, seed=self.seed)
@@ -300,7 +302,20 @@ class _Builder:
             stubs,
             timeline,
             expect,
+            self._playback(),
         )
+
+    def _playback(self) -> Path | None:
+        value = self.doc.get("playback")
+        if value is None:
+            return None
+        path = Path(value)
+        if not path.is_absolute() and not self.name.startswith("<"):
+            path = Path(self.name).parent / path
+        if not path.is_file():
+            self.errors.add(["playback"], f"no transcript at {str(path)!r}")
+            return None
+        return path
 
     # ------------------------------------------------------------------------------------------ scalars
 
