@@ -18,7 +18,7 @@ from typing import Any
 
 from lxml import etree
 
-from .errors import FaultKind, IpsFault, OperationNotHandled
+from .errors import FaultKind, IpsFault, OperationNotHandled, ScenarioError
 from .protocol import ns
 from .protocol.codec import in_namespace
 from .protocol.compare import reply_payload
@@ -51,8 +51,11 @@ class Playback:
                 content_type=step.content_type,
                 soap_action=step.soap_action,
             )
-            if request is None or step.reply is None:
-                continue  # the loader checked its shape; a body that is no IPS request cannot be matched
+            if request is None or step.reply is None or request.operation != step.call:
+                raise ScenarioError(
+                    f"{transcript.where(step.index)}: request is not an IPS request for {step.path} "
+                    f"(a SOAP envelope, or a plain-XML <Request>, holding one <{step.call}Param>)"
+                )
             self._recorded.append(
                 _Recorded(
                     step,

@@ -132,10 +132,23 @@ def test_default_example_is_byte_identical_to_the_builtin() -> None:
     assert (SCENARIOS / "default.yaml").read_bytes() == DEFAULT_SCENARIO.read_bytes()
 
 
+RECORDED_GET_USERS = """\
+ips_mock_transcript: 1
+timeline:
+  - call: getUsers
+    transport: plain
+    path: /scene7/api/IpsApiService
+    request: <Request xmlns="http://www.scene7.com/IpsApi/xsd/2014-04-03"><getUsersParam/></Request>
+    reply: {status: 500, body: "<ipsApiFault xmlns='http://www.scene7.com/IpsApi/xsd'><code>30000</code><reason>x</reason></ipsApiFault>"}
+"""
+
+
 def readme_example(tmp_path: Path) -> Path:
     text = README.read_text("utf-8").split("An annotated example with every section:", 1)[1]
     match = re.search(r"```yaml\n(.*?)```", text, re.DOTALL)
     assert match is not None
+    # The example's playback transcript, beside it: one recorded call of an operation the example never makes.
+    (tmp_path / "recorded.yaml").write_text(RECORDED_GET_USERS, "utf-8")
     return write(tmp_path, match[1], "readme.yaml")
 
 
