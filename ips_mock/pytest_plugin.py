@@ -7,12 +7,17 @@ Never list it in a conftest as well: pytest would register it twice.
   verified after the test (errors inside the fake, requests it could not handle, unmet ``expect`` entries fail
   the test with one report).
 * ``ips_client`` (function, needs zeep): a zeep client on the served WSDL, signed in as the first admin.
-* ``@pytest.mark.ips(scenario=..., start=..., verify=True, validate_responses=...)``: options; the marker alone
-  enables the ``ips`` fixture.
+* ``@pytest.mark.ips(scenario=..., start=..., verify=True, validate_responses=..., save_transcript=...)``:
+  options; the marker alone enables the ``ips`` fixture. ``save_transcript`` (a path, relative to the test file)
+  saves the test's conversation as a transcript; ``--ips-save-transcripts DIR`` does so for every test.
+* With ``ips_mock_collect = true``, transcript files and scenario files with a ``timeline`` are collected as test
+  items (one per file) that replay them and fail with the differences.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +43,7 @@ class IpsMarker:
     start: datetime | str | None = None
     verify: bool = True
     validate_responses: bool | None = None
+    save_transcript: str | Path | None = None
 
 
 @dataclass
@@ -50,6 +56,24 @@ _SESSION = pytest.StashKey[_Session]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("ips-mock").addoption(
+        "--ips-save-transcripts",
+        metavar="DIR",
+        default=None,
+        help="save the conversation of every test that uses the ips fixture as a transcript in DIR",
+    )
+    parser.addini(
+        "ips_mock_collect",
+        "collect transcript files and scenario files with a timeline as tests that replay them",
+        type="bool",
+        default=False,
+    )
+    parser.addini(
+        "ips_mock_collect_patterns",
+        "file name patterns ips_mock_collect looks at (default: *.yaml *.yml)",
+        type="args",
+        default=["*.yaml", "*.yml"],
+    )
     parser.addini(
         "ips_mock_scenario_dir", "directory of scenario files for @pytest.mark.ips(scenario=...)", default="scenarios"
     )
@@ -67,7 +91,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "ips(scenario=None, start=None, verify=True, validate_responses=None): "
+        "ips(scenario=None, start=None, verify=True, validate_responses=None, save_transcript=None): "
         "run the test against an ips-mock fake (enables the ips fixture)",
     )
 
@@ -151,13 +175,28 @@ _FAKE = pytest.StashKey[tuple[FakeIps, IpsMarker]]()
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     # Verify inside the call phase, so a problem in the fake fails the test itself (not an error at teardown).
     __tracebackhide__ = True
-    result = yield
-    found = item.stash.get(_FAKE, None)
+    try:
+        result = yield
+    finally:
+        if (found := item.stash.get(_FAKE, None)) is not None:
+            _save_transcripts(item, *found)  # the conversation, whether the test passed or not
     if found is not None:
         fake, options = found
         if options.verify:
             fake.verify()
     return result
+
+
+def _save_transcripts(item: pytest.Item, fake: FakeIps, options: IpsMarker) -> None:
+    description = f"saved from the test {item.nodeid}"
+    if options.save_transcript is not None:
+        path = Path(options.save_transcript)
+        fake.save_transcript(
+            path if path.is_absolute() else Path(str(item.path)).parent / path, description=description
+        )
+    if directory := item.config.getoption("--ips-save-transcripts"):
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid).strip("_")[:200] + ".yaml"
+        fake.save_transcript(Path(directory) / name, description=description)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -196,3 +235,74 @@ def ips_client(ips: FakeIps) -> Any:
     client: Any = zeep.Client  # zeep ships no type hints
     transport: Any = zeep.Transport
     return client(ips.wsdl_url, transport=transport(session=session))
+
+
+# ------------------------------------------------------------------------------------ collected replay files
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    config = parent.config
+    if not config.getini("ips_mock_collect"):
+        return None
+    patterns = [str(p) for p in config.getini("ips_mock_collect_patterns")]
+    if not any(fnmatch.fnmatch(file_path.name, pattern) for pattern in patterns):
+        return None
+    from .scenario.transcript import looks_like_transcript
+
+    if looks_like_transcript(file_path) or _has_timeline(file_path):
+        return ReplayFile.from_parent(parent, path=file_path)
+    return None
+
+
+def _has_timeline(path: Path) -> bool:
+    try:
+        text = path.read_text("utf-8", errors="replace")
+    except OSError:
+        return False
+    return (
+        re.search(r"^ips_mock:", text, re.MULTILINE) is not None
+        and re.search(r"^timeline:", text, re.MULTILINE) is not None
+    )
+
+
+class ReplayFile(pytest.File):
+    """A transcript or a scenario with a timeline: one test item that replays it."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        yield ReplayItem.from_parent(self, name=self.path.name)
+
+
+class ReplayFailed(Exception):
+    """The replay's report: the steps that differed."""
+
+
+class ReplayItem(pytest.Item):
+    def runtest(self) -> None:
+        from .errors import ScenarioError
+        from .scenario.transcript import load_transcript, looks_like_transcript
+
+        lines: list[str] = []
+        try:
+            if looks_like_transcript(self.path):
+                from .replay import replay_transcript
+
+                default = str(self.config.getini("ips_mock_default_scenario")) or None
+                outcomes = replay_transcript(load_transcript(self.path), scenario=default)
+                lines = [str(o) for o in outcomes if not o.ok]
+            else:
+                from .replay import replay
+
+                results, unmet = replay(self.path)
+                lines = [str(r) for r in results if not r.ok] + [f"{problem} (expect)" for problem in unmet]
+        except ScenarioError as exc:
+            raise ReplayFailed(str(exc)) from None
+        if lines:
+            raise ReplayFailed("\n".join(lines))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, ReplayFailed):
+            return f"replay of {self.path.name} differs:\n{excinfo.value}"
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"ips-mock replay of {self.path.name}"

@@ -137,6 +137,7 @@ def save_journal(journal: Journal | Iterable[Exchange], path: str | Path, *, des
     of calls written."""
     calls = 0
     previous: datetime | None = None
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     with Path(path).open("w", encoding="utf-8") as stream:
         writer = TranscriptWriter(stream, description=description or "saved from an ips-mock journal")
         for exchange in journal:
