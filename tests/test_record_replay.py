@@ -310,3 +310,44 @@ def test_bad_transcripts_are_located(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert (
         f"{bad}:4: timeline[1]: a call step needs call, request and reply; missing request" in capsys.readouterr().out
     )
+
+
+def test_serve_playback_command_answers_from_the_transcript(tmp_path: Path) -> None:
+    fake = FakeIps()
+    from ips_mock.testing import SoapTestClient
+
+    SoapTestClient(fake).call("getCompanyInfo", {"companyName": "Example"})
+    transcript = tmp_path / "played.yaml"
+    fake.save_transcript(transcript)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ips_mock", "serve", "--playback", str(transcript), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip().rsplit(" ", 1)[1]
+        body = build_plain_request("getCompanyInfo", {"companyName": "Example"})
+        # Plain XML this time: playback matches the transport too, so this request has no recording.
+        unmatched = requests.post(f"{url}/scene7/api/IpsApiService", data=body, timeout=10)
+        assert unmatched.status_code == 500
+        assert "the closest is" in unmatched.text
+        assert "transport: recorded soap11, got plain" in unmatched.text
+        from ips_mock.testing import build_envelope
+
+        envelope = build_envelope("getCompanyInfo", {"companyName": "Example"})  # no credentials at all
+        matched = requests.post(
+            f"{url}/scene7/services/IpsApiService", data=envelope, headers={"Content-Type": "text/xml"}, timeout=10
+        )
+        assert matched.status_code == 200
+        assert "<rootPath>Example/</rootPath>" in matched.text
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
