@@ -322,7 +322,7 @@ def _serve(args: argparse.Namespace) -> int:
         )
     policy = AdminPolicy(
         token=args.admin_token,
-        allowed_hosts=frozenset(name.lower() for name in args.allow_host),
+        allowed_hosts=frozenset(name.lower().strip("[]") for name in args.allow_host),
         allowed_origins=frozenset(origin.rstrip("/") for origin in args.allow_origin),
     )
     try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -202,3 +204,14 @@ def test_serve_subprocess_applies_its_limits(serve: Serve) -> None:
     assert (index["limits"]["maxTenants"], index["limits"]["maxJsonBytes"]) == (2, 100)
     response = requests.post(f"{url}/__admin/clock/advance", json={"by": "1s", "pad": "x" * 100}, timeout=10)
     assert response.status_code == 413
+
+
+def test_the_readme_documents_every_serve_option() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## The standalone server", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"(--[a-z][a-z-]+)", section))
+    serve = next(
+        action.choices["serve"] for action in cli._parser()._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    options = {option for action in serve._actions for option in action.option_strings} - {"-h", "--help"}
+    assert documented == options
