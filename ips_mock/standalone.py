@@ -114,7 +114,8 @@ class AdminPolicy:
             return True
         sock = environ.get("werkzeug.socket")
         local = sock.getsockname()[0] if sock is not None else None  # the address the client connected to
-        return hostname in (local, environ.get("SERVER_NAME"))
+        # Never the wildcard a server may be bound to: browsers send requests for 0.0.0.0 to this machine.
+        return hostname in {local, environ.get("SERVER_NAME")} - {None, "0.0.0.0", "::"}
 
     def _origin_allowed(self, origin: str, host: str | None) -> bool:
         if "*" in self.allowed_origins or origin.rstrip("/") in self.allowed_origins:

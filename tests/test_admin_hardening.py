@@ -130,7 +130,8 @@ def test_the_host_check_uses_the_address_the_connection_came_in_on(app: Standalo
     with ServerThread(app) as server:
         for host in [f"127.0.0.1:{server.port}", f"localhost:{server.port}"]:
             assert _raw_status(server.port, f"GET /__admin/clock HTTP/1.1\r\nHost: {host}\r\n\r\n") == 200
-        assert _raw_status(server.port, f"GET /__admin/clock HTTP/1.1\r\nHost: evil:{server.port}\r\n\r\n") == 403
+        for host in [f"evil:{server.port}", f"0.0.0.0:{server.port}"]:
+            assert _raw_status(server.port, f"GET /__admin/clock HTTP/1.1\r\nHost: {host}\r\n\r\n") == 403
 
 
 def test_an_admin_token_is_required_on_every_admin_request_when_set() -> None:
