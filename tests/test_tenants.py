@@ -169,13 +169,26 @@ def test_a_tenant_gets_its_own_scenario(app: StandaloneApp) -> None:
 
 
 def test_tenant_fakes_take_the_servers_options() -> None:
-    app = StandaloneApp(load_scenario(DEFAULT_SCENARIO), max_request_bytes=600, validate_responses=True)
+    stubbed = {
+        "ips_mock": 1,
+        "companies": [{"name": "Example", "id": 100}],
+        "users": [{"email": "admin@example.com", "password": "password", "role": "IpsAdmin", "companies": ["Example"]}],
+        "stubs": [{"operation": "getCompanyInfo", "xml": "<getCompanyInfoReturn/>"}],
+    }
+    app = StandaloneApp(load_scenario(stubbed), max_request_bytes=600, validate_responses=True)
     big = {"companyName": "Example" + " " * 1000}
     for prefix in ("", "/t/alice"):
         client = SoapTestClient(app)
         client.path = f"{prefix}/scene7/services/IpsApiService"
         client.call("getCompanyInfo", big).assert_fault(30003, "The request body exceeds the limit of 600 bytes")
-    assert app.tenants["alice"].app.validate_responses
+        # The stub's reply lacks companyInfo: only a fake that validates its replies notices.
+        Client(app).post(
+            client.path,
+            data=build_envelope("getCompanyInfo", {"companyName": "Example"}, headers=[auth_header()]),
+            content_type="text/xml",
+        )
+        problems = _admin(app, "GET", f"{prefix}/__admin/verify")[1]["problems"]
+        assert any("getCompanyInfo reply does not match the IPS schema" in p for p in problems), problems
 
 
 def test_the_registry_refuses_only_when_every_tenant_has_a_request_in_flight() -> None:
