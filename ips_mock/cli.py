@@ -3,30 +3,149 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
+import os
 import signal
 import sys
 import threading
 from collections.abc import Sequence
 from types import FrameType
+from typing import NoReturn
 
+from .app import DEFAULT_MAX_REQUEST_BYTES
 from .errors import ScenarioError
 from .fake import FakeIps
 from .scenario import DEFAULT_SCENARIO, load_scenario
-from .server import ServerThread
-from .standalone import StandaloneApp
+from .server import DEFAULT_READ_TIMEOUT, ServerThread
+from .standalone import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_SCENARIO_BYTES, AdminPolicy, StandaloneApp
+from .tenants import DEFAULT_MAX_TENANTS, DEFAULT_TENANT_IDLE_TIMEOUT
 
 __all__ = ["main"]
 
+TOKEN_VARIABLE = "IPS_MOCK_ADMIN_TOKEN"
+USAGE_ERROR = 2  # bad arguments, or serve could not start
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line (argparse prints the whole usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be 0-65535 (0: any free port), not {port}")
+    return port
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"give a number of at least 1, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < 1e9:
+        raise argparse.ArgumentTypeError(f"give a positive number of seconds, not {text}")
+    return value
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ips-mock", description="A fake Adobe Dynamic Media Classic IPS API.")
+    parser = _Parser(prog="ips-mock", description="A fake Adobe Dynamic Media Classic IPS API.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    serve = commands.add_parser("serve", help="serve the fake over HTTP until interrupted")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the fake over HTTP until interrupted",
+        description="Serve the IPS API, the JSON admin API under /__admin/, and tenants under /t/<name>/.",
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
-    serve.add_argument("--port", type=int, default=8080, help="port to bind, 0 for any free one (default: %(default)s)")
+    serve.add_argument("--port", type=_port, default=8080, help="port to bind, 0 for any free one (default: 8080)")
     serve.add_argument("--scenario", help="scenario file (default: the built-in default scenario)")
     serve.add_argument("--playback", metavar="FILE", help="answer every request with the replies a transcript recorded")
+    admin = serve.add_argument_group("admin API")
+    admin.add_argument(
+        "--admin-token",
+        default=os.environ.get(TOKEN_VARIABLE) or None,
+        metavar="TOKEN",
+        help=f"require 'Authorization: Bearer TOKEN' on every admin request (default: ${TOKEN_VARIABLE}); "
+        "needed to bind an address other than loopback",
+    )
+    admin.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also accept admin requests whose Host header names NAME (repeatable; '*': any)",
+    )
+    admin.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="also accept admin requests from web pages at ORIGIN, e.g. http://localhost:3000 (repeatable)",
+    )
+    limits = serve.add_argument_group("limits")
+    limits.add_argument(
+        "--read-timeout",
+        type=_seconds,
+        default=DEFAULT_READ_TIMEOUT,
+        metavar="SECONDS",
+        help="a request (line, headers, body) must arrive within this, else 408 (default: %(default)g)",
+    )
+    limits.add_argument(
+        "--max-request-bytes",
+        type=_positive_int,
+        default=DEFAULT_MAX_REQUEST_BYTES,
+        metavar="N",
+        help="largest SOAP request body (default: %(default)d)",
+    )
+    limits.add_argument(
+        "--max-scenario-bytes",
+        type=_positive_int,
+        default=DEFAULT_MAX_SCENARIO_BYTES,
+        metavar="N",
+        help="largest scenario uploaded to /__admin/scenario (default: %(default)d)",
+    )
+    limits.add_argument(
+        "--max-json-bytes",
+        type=_positive_int,
+        default=DEFAULT_MAX_JSON_BYTES,
+        metavar="N",
+        help="largest body of the other admin endpoints (default: %(default)d)",
+    )
+    limits.add_argument(
+        "--max-tenants",
+        type=_positive_int,
+        default=DEFAULT_MAX_TENANTS,
+        metavar="N",
+        help="tenants alive at once; the one idle longest makes room (default: %(default)d)",
+    )
+    limits.add_argument(
+        "--tenant-idle-timeout",
+        type=_seconds,
+        default=DEFAULT_TENANT_IDLE_TIMEOUT,
+        metavar="SECONDS",
+        help="drop a tenant nobody used for this long (default: %(default)g)",
+    )
+    serve.add_argument(
+        "--validate-responses",
+        action="store_true",
+        help="check every reply against ips-mock's schema; a violation shows in /__admin/verify",
+    )
     check = commands.add_parser("check", help="validate scenario and transcript files")
     check.add_argument("files", nargs="+", metavar="FILE")
     replay = commands.add_parser(
@@ -47,9 +166,7 @@ def _parser() -> argparse.ArgumentParser:
     record.add_argument("--target", required=True, metavar="URL", help="the IPS server (or ips-mock) to record")
     record.add_argument("--out", required=True, metavar="FILE", help="the transcript to write")
     record.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
-    record.add_argument(
-        "--port", type=int, default=8081, help="port to bind, 0 for any free one (default: %(default)s)"
-    )
+    record.add_argument("--port", type=_port, default=8081, help="port to bind, 0 for any free one (default: 8081)")
     record.add_argument(
         "--redact",
         metavar="XPATH",
@@ -184,22 +301,55 @@ def _wait_for_signal() -> None:
             signal.signal(sig, handler)
 
 
+def is_loopback(host: str) -> bool:
+    """Whether binding ``host`` keeps the server on this machine (a name other than localhost may not)."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower() == "localhost"
+
+
+def _fail(message: str) -> int:
+    print(f"ips-mock: {message}", file=sys.stderr)
+    return USAGE_ERROR
+
+
 def _serve(args: argparse.Namespace) -> int:
+    if not is_loopback(args.host) and not args.admin_token:
+        return _fail(
+            f"refusing to serve on {args.host} without an admin token: anyone who can reach it could drive the "
+            f"admin API; give --admin-token TOKEN (or set {TOKEN_VARIABLE}), or bind 127.0.0.1"
+        )
+    policy = AdminPolicy(
+        token=args.admin_token,
+        allowed_hosts=frozenset(name.lower().strip("[]") for name in args.allow_host),
+        allowed_origins=frozenset(origin.rstrip("/") for origin in args.allow_origin),
+    )
     try:
         playback = None
         if args.playback:
             from .scenario.transcript import load_transcript
 
             playback = load_transcript(args.playback)
-        app = StandaloneApp(load_scenario(args.scenario or DEFAULT_SCENARIO), playback=playback)
+        app = StandaloneApp(
+            load_scenario(args.scenario or DEFAULT_SCENARIO),
+            playback=playback,
+            max_request_bytes=args.max_request_bytes,
+            validate_responses=args.validate_responses,
+            max_scenario_bytes=args.max_scenario_bytes,
+            max_json_bytes=args.max_json_bytes,
+            max_tenants=args.max_tenants,
+            tenant_idle_timeout=args.tenant_idle_timeout,
+            policy=policy,
+        )
     except ScenarioError as exc:
-        print(f"ips-mock: {exc}", file=sys.stderr)
-        return 1
+        return _fail(str(exc))
     try:
-        server = ServerThread(app, host=args.host, port=args.port, log_requests=True).start()
-    except OSError as exc:
-        print(f"ips-mock: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        server = ServerThread(
+            app, host=args.host, port=args.port, log_requests=True, read_timeout=args.read_timeout
+        ).start()
+    except (OSError, OverflowError) as exc:
+        return _fail(f"cannot listen on {args.host}:{args.port}: {getattr(exc, 'strerror', None) or exc}")
     print(f"ips-mock listening on {server.url}", flush=True)
     try:
         _wait_for_signal()

@@ -85,10 +85,11 @@ class FakeIps:
         loaded = _as_scenario(scenario)
         runtime = build_runtime(loaded)  # raises before anything changes
         playback = self._given_playback or _scenario_playback(loaded)
+        clock = FakeClock(loaded.start)  # so does a start the clock cannot hold
         with self._lock:
             self.scenario = loaded
             self.playback = playback
-            self._install(*runtime)
+            self._install(*runtime, clock=clock)
 
     def reset(self) -> None:
         """Back to the loaded scenario: state and clock rebuilt from scratch, handler errors forgotten."""
@@ -96,10 +97,10 @@ class FakeIps:
             self._rebuild()
 
     def _rebuild(self) -> None:
-        self._install(*build_runtime(self.scenario))
+        self._install(*build_runtime(self.scenario), clock=FakeClock(self.scenario.start))
 
-    def _install(self, state: State, service: IpsService, injector: Injector) -> None:
-        self.clock = FakeClock(self.scenario.start)
+    def _install(self, state: State, service: IpsService, injector: Injector, *, clock: FakeClock) -> None:
+        self.clock = clock
         self.state: State = state
         self.service = service
         self.injector = injector

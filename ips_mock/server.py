@@ -1,40 +1,145 @@
-"""ServerThread: serve any WSGI application on a real socket from a daemon thread."""
+"""ServerThread: serve any WSGI application on a real socket from a daemon thread.
+
+Every connection has a deadline: the request line, the headers and the body must all arrive within
+``read_timeout`` seconds of the connection opening. A client that stalls (announces a body and sends nothing,
+or trickles bytes) is answered ``408 Request Timeout`` and disconnected, so it cannot hold a thread and a body
+buffer for ever. Writing a response is bounded by the same number of seconds.
+"""
 
 from __future__ import annotations
 
+import io
 import socket
 import threading
+import time
 from collections.abc import Iterable
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["AppSwitch", "ServerThread"]
+__all__ = ["DEFAULT_READ_TIMEOUT", "AppSwitch", "RequestTimeout", "ServerThread"]
+
+DEFAULT_READ_TIMEOUT: Final = 10.0
+_DRAIN_PAUSE: Final = 0.05  # seconds: how long a client sending after the response may pause before we close
 
 
-class _QuietRequestHandler(WSGIRequestHandler):
-    """No access log line per request: a library server should not write to stderr on every call."""
+class RequestTimeout(BaseException):
+    """The request did not arrive before its deadline.
+
+    A BaseException, like GeneratorExit, so that an application's ``except Exception`` (which turns errors into
+    replies) lets it through to the server, which answers 408 and closes the connection.
+    """
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The connection's input, every read bounded by one deadline for the whole request.
+
+    Once the response has started, what the client still sends is only discarded (werkzeug reads it so the
+    client sees the response rather than a reset): then a pause of the client counts as the end of its input.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: float, write_timeout: float) -> None:
+        self._sock = sock
+        self._deadline = deadline
+        self._write_timeout = write_timeout
+        self.received = 0
+        self.draining = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            if self.draining:
+                return 0
+            raise RequestTimeout
+        self._sock.settimeout(min(remaining, _DRAIN_PAUSE) if self.draining else remaining)
+        try:
+            count = self._sock.recv_into(buffer)
+        except TimeoutError:
+            if self.draining:
+                return 0
+            raise RequestTimeout from None
+        finally:
+            self._sock.settimeout(self._write_timeout)  # the same socket writes the response
+        self.received += count
+        return count
+
+
+class _GuardedRequestHandler(WSGIRequestHandler):
+    """werkzeug's handler with a deadline on reading the request, and no access log unless asked."""
+
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+    log_requests: bool = False
+    _reader: _DeadlineReader
+    _responded: bool = False
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # replaced by a reader with a deadline (closing drops the file's hold on the socket)
+        self._reader = _DeadlineReader(self.connection, time.monotonic() + self.read_timeout, self.read_timeout)
+        self.rfile = io.BufferedReader(self._reader)
+        self.connection.settimeout(self.read_timeout)
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except RequestTimeout:
+            self.close_connection = True
+            if self._reader.received and not self._responded:  # a silent client just gets closed
+                self._send_timeout()
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._responded = self._reader.draining = True
+        super().send_response(code, message)
+
+    def _send_timeout(self) -> None:
+        body = f"408 Request Timeout: the request did not arrive within {self.read_timeout:g} s\n".encode()
+        head = (
+            "HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain;charset=UTF-8\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        )
+        try:
+            self.wfile.write(head.encode("latin-1") + body)
+            self.wfile.flush()
+        except OSError:
+            pass  # the client is gone: nothing left to tell it
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
+        if self.log_requests:  # a library server should not write to stderr on every call
+            super().log_request(code, size)
 
 
 class ServerThread:
     """Bind in the caller (so the port is known at once), serve in a daemon thread, one thread per request.
+
+    ``read_timeout`` (seconds) bounds how long a client may take to send a whole request, and how long
+    writing a reply may take; a late request is answered 408.
 
     >>> with ServerThread(FakeIps()) as server:          # doctest: +SKIP
     ...     requests.get(server.url + "/scene7/services/IpsApiService")
     """
 
     def __init__(
-        self, app: WSGIApplication, *, host: str = "127.0.0.1", port: int = 0, log_requests: bool = False
+        self,
+        app: WSGIApplication,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_requests: bool = False,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
     ) -> None:
+        if not read_timeout > 0:
+            raise ValueError(f"read_timeout must be a positive number of seconds, not {read_timeout!r}")
         self.app = app
         self.log_requests = log_requests
+        self.read_timeout = read_timeout
         self.host = host
         self.port = port
         self._server: BaseWSGIServer | None = None
@@ -55,10 +160,14 @@ class ServerThread:
     def start(self) -> ServerThread:
         if self._server is not None:
             raise RuntimeError(f"the server is already running at {self.url}")
+        handler = type(
+            "RequestHandler",
+            (_GuardedRequestHandler,),
+            {"read_timeout": self.read_timeout, "log_requests": self.log_requests},
+        )
         # Bind here so a busy port raises OSError in the caller (werkzeug would print and sys.exit instead).
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         with socket.create_server((self.host, self.port), family=family) as sock:
-            handler = WSGIRequestHandler if self.log_requests else _QuietRequestHandler
             self._server = make_server(
                 self.host, self.port, self.app, threaded=True, request_handler=handler, fd=sock.fileno()
             )

@@ -2,16 +2,22 @@
 
 * ``/scene7/...``: the IPS API of the default fake (what ``ips-mock serve`` prints).
 * ``/__admin/...``: control it over HTTP, for clients in any language (see :data:`ADMIN_ROUTES`).
-* ``/t/<tenant>/scene7/...`` and ``/t/<tenant>/__admin/...``: the same for a fake of its own, created on first
-  use from the server's scenario, so tests sharing one server do not see each other's state.
+* ``/t/<tenant>/scene7/...`` and ``/t/<tenant>/__admin/...``: the same for a fake of its own, created by the
+  first request that reaches an endpoint, so tests sharing one server do not see each other's state.
+
+The admin API changes state, so it only answers requests a web page cannot forge (:class:`AdminPolicy`): the
+``Host`` is the server's own, an ``Origin`` (sent by browsers) is the server's own, changes come as JSON (or a
+YAML scenario), and, when a token is set, ``Authorization: Bearer <token>``. Bodies are read against a limit as
+they arrive, chunked ones included; error messages never echo more than a short excerpt of what was sent.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import re
-import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -19,6 +25,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from .app import DEFAULT_MAX_REQUEST_BYTES
 from .clock import ClockError
 from .errors import ScenarioError
 from .fake import FakeIps
@@ -26,37 +33,130 @@ from .playback import Playback
 from .scenario import Scenario, load_scenario_text
 from .scenario.loader import parse_duration
 from .scenario.transcript import Transcript
+from .tenants import DEFAULT_MAX_TENANTS, DEFAULT_TENANT_IDLE_TIMEOUT, Tenant, Tenants, TooManyTenants
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-__all__ = ["ADMIN_ROUTES", "StandaloneApp", "state_summary"]
+__all__ = [
+    "ADMIN_ROUTES",
+    "DEFAULT_MAX_JSON_BYTES",
+    "DEFAULT_MAX_SCENARIO_BYTES",
+    "LOOPBACK_HOSTS",
+    "AdminPolicy",
+    "StandaloneApp",
+    "state_summary",
+]
 
-MAX_TENANTS: Final = 1000
+DEFAULT_MAX_SCENARIO_BYTES: Final = 10 * 1024 * 1024
+DEFAULT_MAX_JSON_BYTES: Final = 64 * 1024
+LOOPBACK_HOSTS: Final = ("localhost", "127.0.0.1", "::1")
 _TENANT: Final = re.compile(r"^/t/([A-Za-z0-9][A-Za-z0-9._-]{0,63})(/.*)?$")  # never '.' or '..'
-MAX_SCENARIO_BYTES: Final = 10 * 1024 * 1024
+_JSON_TYPES: Final = frozenset({"application/json"})
+_SCENARIO_TYPES: Final = frozenset({"application/json", "application/yaml", "application/x-yaml", "text/yaml"})
+_EXCERPT: Final = 200  # characters of a sent value an error message may quote
+_MAX_ERROR_LINES: Final = 100
 
 ADMIN_ROUTES: Final = {
+    "GET /__admin/": "this list, the tenants and the limits",
     "GET /__admin/clock": "the fake's time: {now, source}",
     "POST /__admin/clock/advance": 'move it forward: {"by": "90s"} or {"seconds": 90}; runs what fell due',
     "POST /__admin/clock/move_to": 'move it to an instant: {"to": "2026-03-08T00:00:00-08:00"}',
     "POST /__admin/reset": "rebuild state from the loaded scenario (the clock goes back to its start)",
-    "PUT /__admin/scenario": "load a scenario given as YAML or JSON text; 400 with the errors if it is bad",
+    "PUT /__admin/scenario": "load a scenario (application/json or application/yaml); 400 with the errors if bad",
     "GET /__admin/state": "companies, users, job definitions, runs and logs as JSON",
     "GET /__admin/journal": "every request the fake saw",
     "GET /__admin/verify": "handler errors, unhandled requests and unmet expectations: {ok, problems}",
+    "DELETE /t/<name>/__admin/": "delete that tenant",
 }
 
 
+@dataclass(frozen=True, kw_only=True)
+class AdminPolicy:
+    """Who may use the admin API.
+
+    ``token``: when set, every admin request needs ``Authorization: Bearer <token>`` (else 401).
+    ``allowed_hosts``: host names (no port) the ``Host`` header may carry besides the loopback names and the
+    address the connection came in on; ``"*"`` allows any (else 403: a DNS-rebinding page sends its own name).
+    ``allowed_origins``: origins (``http://localhost:3000``) whose pages may call the admin API besides the
+    server's own; ``"*"`` allows any (else 403).
+    """
+
+    token: str | None = None
+    allowed_hosts: frozenset[str] = frozenset()
+    allowed_origins: frozenset[str] = frozenset()
+
+    def check(self, request: Request) -> None:
+        """Raise an admin error (401/403) unless ``request`` may use the admin API."""
+        host = request.environ.get("HTTP_HOST")
+        if host is not None and not self._host_allowed(_hostname(host), request.environ):
+            raise _AdminError(
+                403,
+                f"Host {_excerpt(host)} is not this server's address; "
+                "start ips-mock with --allow-host NAME to accept it",
+            )
+        origin = request.headers.get("Origin")
+        if origin is not None and not self._origin_allowed(origin, host):
+            raise _AdminError(
+                403,
+                f"requests from pages at {_excerpt(origin)} may not use the admin API; "
+                "start ips-mock with --allow-origin ORIGIN to accept them",
+            )
+        if self.token is not None:
+            scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self.token.encode()):
+                raise _AdminError(
+                    401, "the admin API needs Authorization: Bearer <the server's admin token>", headers=_BEARER
+                )
+
+    def _host_allowed(self, hostname: str, environ: WSGIEnvironment) -> bool:
+        if "*" in self.allowed_hosts or hostname in LOOPBACK_HOSTS or hostname in self.allowed_hosts:
+            return True
+        sock = environ.get("werkzeug.socket")
+        local = sock.getsockname()[0] if sock is not None else None  # the address the client connected to
+        # Never the wildcard a server may be bound to: browsers send requests for 0.0.0.0 to this machine.
+        return hostname in {local, environ.get("SERVER_NAME")} - {None, "0.0.0.0", "::"}
+
+    def _origin_allowed(self, origin: str, host: str | None) -> bool:
+        if "*" in self.allowed_origins or origin.rstrip("/") in self.allowed_origins:
+            return True
+        return host is not None and origin.lower() in (f"http://{host}".lower(), f"https://{host}".lower())
+
+
+_BEARER: Final = {"WWW-Authenticate": 'Bearer realm="ips-mock admin"'}
+
+
+def _hostname(host: str) -> str:
+    """``example.com:8080`` → ``example.com``; ``[::1]:8080`` → ``::1``."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
+
+
+def _excerpt(value: object) -> str:
+    """``repr(value)``, cut short: a message quotes what was sent, never all of it."""
+    text = repr(value)
+    return text if len(text) <= _EXCERPT else f"{text[:_EXCERPT]}… ({len(text)} characters)"
+
+
+def _clip(message: str) -> str:
+    return message if len(message) <= _EXCERPT else f"{message[:_EXCERPT]}… ({len(message)} characters)"
+
+
 class _AdminError(Exception):
-    def __init__(self, status: int, message: str, **extra: Any) -> None:
+    def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None, **extra: Any) -> None:
         super().__init__(message)
         self.status = status
+        self.headers = headers or {}
         self.body = {"error": message, **extra}
 
 
-def _json(data: Any, status: int = 200) -> Response:
-    return Response(json.dumps(data, indent=2) + "\n", status, content_type="application/json")
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = Response(json.dumps(data, indent=2) + "\n", status, content_type="application/json")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers.update(headers or {})
+    return response
 
 
 def _iso(instant: datetime | None, fake: FakeIps) -> str | None:
@@ -144,22 +244,51 @@ def _journal(fake: FakeIps) -> list[dict[str, Any]]:
 
 
 class StandaloneApp:
-    """Serves a default fake, its admin API, and tenants each with a fake of their own."""
+    """Serves a default fake, its admin API, and tenants each with a fake of their own.
 
-    def _new_fake(self) -> FakeIps:
-        playback = Playback(self.playback, covers_all=True) if self.playback is not None else None
-        return FakeIps(self.scenario, playback=playback)
+    Every fake (the default, each tenant's, each loaded scenario's) is built with the same options:
+    ``max_request_bytes``, ``validate_responses`` and ``playback``. Admin bodies are limited to
+    ``max_scenario_bytes`` for ``PUT .../scenario`` and ``max_json_bytes`` for the other endpoints (413 beyond).
+    ``max_tenants`` tenants live at once (the one idle longest makes room for a new one); a tenant nobody used
+    for ``tenant_idle_timeout`` seconds is dropped (None: never). ``policy`` says who may use the admin API.
+    """
 
-    def __init__(self, scenario: Scenario, *, playback: Transcript | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+        validate_responses: bool = False,
+        max_scenario_bytes: int = DEFAULT_MAX_SCENARIO_BYTES,
+        max_json_bytes: int = DEFAULT_MAX_JSON_BYTES,
+        max_tenants: int = DEFAULT_MAX_TENANTS,
+        tenant_idle_timeout: float | None = DEFAULT_TENANT_IDLE_TIMEOUT,
+        policy: AdminPolicy | None = None,
+        playback: Transcript | None = None,
+        monotonic: Callable[[], float] | None = None,
+    ) -> None:
+        """Raises :class:`ScenarioError` if ``scenario`` cannot be run. With ``playback``, every fake answers
+        every operation from that transcript (``ips-mock serve --playback``). ``monotonic`` (seconds) is the
+        clock tenant idleness is measured on (default ``time.monotonic``)."""
         self.scenario = scenario
         self.playback = playback
-        """With a transcript, every fake answers every operation from it (``ips-mock serve --playback``)."""
-        self.default = self._new_fake()
-        self.tenants: dict[str, FakeIps] = {}
-        self._lock = threading.Lock()
+        self.fake_options: dict[str, Any] = {
+            "max_request_bytes": max_request_bytes,
+            "validate_responses": validate_responses,
+        }
+        self.max_scenario_bytes = max_scenario_bytes
+        self.max_json_bytes = max_json_bytes
+        self.policy = policy or AdminPolicy()
+        self._default = Tenant("", self._build(scenario), 0.0, confirmed=True)
+        self._tenants = Tenants(
+            lambda: self._build(self.scenario),
+            max_tenants=max_tenants,
+            idle_timeout=tenant_idle_timeout,
+            **({"monotonic": monotonic} if monotonic is not None else {}),
+        )
         self.admin_map = Map(
             [
-                Rule("/__admin/", endpoint="index", methods=["GET"]),
+                Rule("/__admin/", endpoint="index", methods=["GET", "DELETE"]),
                 Rule("/__admin/clock", endpoint="clock", methods=["GET"]),
                 Rule("/__admin/clock/advance", endpoint="advance", methods=["POST"]),
                 Rule("/__admin/clock/move_to", endpoint="move_to", methods=["POST"]),
@@ -172,70 +301,145 @@ class StandaloneApp:
             strict_slashes=False,
         )
 
-    def tenant(self, name: str) -> FakeIps:
-        with self._lock:
-            fake = self.tenants.get(name)
-            if fake is None:
-                if len(self.tenants) >= MAX_TENANTS:
-                    raise _AdminError(503, f"too many tenants (at most {MAX_TENANTS}); reuse one")
-                fake = self.tenants[name] = self._new_fake()
-            return fake
+    @property
+    def default(self) -> FakeIps:
+        """The fake served at ``/scene7/...`` and controlled at ``/__admin/...``."""
+        return self._default.fake
+
+    @property
+    def tenants(self) -> dict[str, FakeIps]:
+        """The fake of every tenant that exists now, by name."""
+        return self._tenants.fakes()
+
+    def _build(self, scenario: Scenario) -> FakeIps:
+        """A complete fake for ``scenario``, or ScenarioError: a scenario that cannot run is refused whole."""
+        playback = Playback(self.playback, covers_all=True) if self.playback is not None else None
+        try:
+            fake = FakeIps(scenario, playback=playback, **self.fake_options)
+            fake.run_due()
+            _iso(fake.now(), fake)  # every admin reply shows the time: it must be representable in the zone
+        except ScenarioError:
+            raise
+        except (ValueError, OverflowError, ClockError) as exc:
+            raise ScenarioError(f"the scenario cannot be run: {type(exc).__name__}: {_clip(str(exc))}") from None
+        return fake
+
+    # ----------------------------------------------------------------------------------------------- WSGI
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        fake = self.default
-        if match := _TENANT.match(path):
-            try:
-                fake = self.tenant(match[1])
-            except _AdminError as exc:
-                return _json(exc.body, exc.status)(environ, start_response)
-            # Serve the rest of the path under the tenant prefix, so WSDL addresses point back into it.
-            environ = {
-                **environ,
-                "SCRIPT_NAME": environ.get("SCRIPT_NAME", "") + f"/t/{match[1]}",
-                "PATH_INFO": match[2] or "/",
-            }
-            path = environ["PATH_INFO"]
-        if path.startswith("/__admin"):
-            return self._admin(fake, Request(environ))(environ, start_response)
-        return fake(environ, start_response)
+        if (match := _TENANT.match(path)) is None:
+            if _is_admin(path):
+                return self._admin(None, Request(environ))(environ, start_response)
+            return self._default.fake(environ, start_response)
+        name, rest = match[1], match[2] or "/"
+        # Serve the rest of the path under the tenant prefix, so WSDL addresses point back into it.
+        environ = {**environ, "SCRIPT_NAME": environ.get("SCRIPT_NAME", "") + f"/t/{name}", "PATH_INFO": rest}
+        if _is_admin(rest):
+            return self._admin(name, Request(environ))(environ, start_response)
+        return self._serve_tenant(name, environ, start_response)
+
+    def _serve_tenant(self, name: str, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            with self._tenants.using(name) as tenant:
+                statuses: list[int] = []
+
+                def recording(status: str, headers: Any, exc_info: Any = None) -> Any:
+                    statuses.append(int(status.split(None, 1)[0]))
+                    return start_response(status, headers, exc_info)
+
+                body = tenant.fake(environ, recording)
+                if statuses and statuses[-1] not in (404, 405):  # the request reached an IPS endpoint
+                    self._tenants.confirm(tenant)
+                return body
+        except TooManyTenants as exc:
+            return _json({"error": str(exc)}, 503)(environ, start_response)
 
     # ---------------------------------------------------------------------------------------------- admin
 
-    def _admin(self, fake: FakeIps, request: Request) -> Response:
+    def _admin(self, tenant: str | None, request: Request) -> Response:
         try:
+            self.policy.check(request)
             endpoint, _ = self.admin_map.bind_to_environ(request.environ).match()
+            if request.method in ("POST", "PUT"):
+                allowed = _SCENARIO_TYPES if endpoint == "scenario" else _JSON_TYPES
+                if request.mimetype not in allowed:
+                    raise _AdminError(
+                        415,
+                        f"send this request with Content-Type: {' or '.join(sorted(allowed))}",
+                        received=_excerpt(request.mimetype or None),
+                    )
+            if request.method == "DELETE":
+                return _json(self._delete(tenant))
+            if endpoint == "scenario":
+                return _json(self._on_scenario(tenant, request))
             handler: Callable[[FakeIps, Request], Any] = getattr(self, f"_on_{endpoint}")
-            return _json(handler(fake, request))
+            if tenant is None:
+                return _json(handler(self._default.fake, request))
+            with self._tenants.using(tenant) as held:
+                reply = _json(handler(held.fake, request))
+                self._tenants.confirm(held)  # only a request that succeeded creates a tenant
+                return reply
         except _AdminError as exc:
-            return _json(exc.body, exc.status)
+            return _json(exc.body, exc.status, exc.headers)
+        except TooManyTenants as exc:
+            return _json({"error": str(exc)}, 503)
         except MethodNotAllowed as exc:
             return _json(
                 {"error": f"{request.method} is not allowed here", "allowed": sorted(exc.valid_methods or [])}, 405
             )
         except NotFound:
-            return _json({"error": f"no admin endpoint {request.path}", "endpoints": ADMIN_ROUTES}, 404)
+            return _json({"error": f"no admin endpoint {_excerpt(request.path)}", "endpoints": ADMIN_ROUTES}, 404)
         except HTTPException as exc:
             return _json({"error": str(exc)}, exc.code or 500)
         except Exception as exc:  # never an HTML error page from the admin API
-            return _json({"error": f"ips-mock internal error: {exc!r}"}, 500)
+            return _json({"error": f"ips-mock internal error: {_clip(repr(exc))}"}, 500)
 
-    @staticmethod
-    def _body(request: Request) -> dict[str, Any]:
-        if not request.get_data():
+    def _read(self, request: Request, limit: int) -> bytes:
+        """The body, read as it arrives and refused (413) once it passes ``limit``, chunked or not."""
+        too_large = _AdminError(413, f"the body is larger than {limit} bytes", limit=limit)
+        if request.content_length is not None and request.content_length > limit:
+            raise too_large
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := request.stream.read(min(64 * 1024, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise too_large
+        return b"".join(chunks)
+
+    def _body(self, request: Request) -> dict[str, Any]:
+        data = self._read(request, self.max_json_bytes)
+        if not data:
             return {}
         try:
-            body = json.loads(request.get_data())
+            body = json.loads(data)
         except ValueError as exc:
-            raise _AdminError(400, f"the body is not JSON: {exc}") from None
+            raise _AdminError(400, f"the body is not JSON: {_clip(str(exc))}") from None
         if not isinstance(body, dict):
             raise _AdminError(400, "the body must be a JSON object")
         return body
 
+    def _delete(self, tenant: str | None) -> Any:
+        if tenant is None:
+            raise _AdminError(405, "the default fake cannot be deleted; POST /__admin/reset resets it", allowed=["GET"])
+        if not self._tenants.delete(tenant):
+            raise _AdminError(404, f"no tenant {tenant!r}")
+        return {"ok": True, "deleted": tenant}
+
     def _on_index(self, fake: FakeIps, request: Request) -> Any:
-        with self._lock:
-            tenants = sorted(self.tenants)
-        return {"endpoints": ADMIN_ROUTES, "tenants": tenants}
+        return {
+            "endpoints": ADMIN_ROUTES,
+            "tenants": self._tenants.names(),
+            "limits": {
+                "maxTenants": self._tenants.max_tenants,
+                "tenantIdleTimeout": self._tenants.idle_timeout,
+                "maxRequestBytes": self.fake_options["max_request_bytes"],
+                "maxScenarioBytes": self.max_scenario_bytes,
+                "maxJsonBytes": self.max_json_bytes,
+            },
+        }
 
     def _on_clock(self, fake: FakeIps, request: Request) -> Any:
         return {"now": _iso(fake.now(), fake), "source": fake.clock.source}
@@ -248,7 +452,7 @@ class StandaloneApp:
         try:
             fake.advance(parse_duration(value))
         except (ValueError, OverflowError, ClockError) as exc:
-            raise _AdminError(400, str(exc)) from None
+            raise _AdminError(400, _clip(str(exc))) from None
         return self._on_clock(fake, request)
 
     def _on_move_to(self, fake: FakeIps, request: Request) -> Any:
@@ -256,20 +460,28 @@ class StandaloneApp:
         try:
             fake.move_to(datetime.fromisoformat(str(target)))
         except (ValueError, OverflowError, ClockError) as exc:
-            raise _AdminError(400, f'give {{"to": "<instant with offset>"}}: {exc}') from None
+            raise _AdminError(400, f'give {{"to": "<instant with offset>"}}: {_clip(str(exc))}') from None
         return self._on_clock(fake, request)
 
     def _on_reset(self, fake: FakeIps, request: Request) -> Any:
-        fake.reset()
+        self._read(request, self.max_json_bytes)  # a body is ignored, but never read without a limit
+        fake.reset()  # builds everything before it changes anything
         return {"ok": True, "now": _iso(fake.now(), fake)}
 
-    def _on_scenario(self, fake: FakeIps, request: Request) -> Any:
-        if (request.content_length or 0) > MAX_SCENARIO_BYTES or len(request.get_data()) > MAX_SCENARIO_BYTES:
-            raise _AdminError(413, f"the scenario is larger than {MAX_SCENARIO_BYTES} bytes")
+    def _on_scenario(self, tenant: str | None, request: Request) -> Any:
+        text = self._read(request, self.max_scenario_bytes).decode("utf-8", errors="replace")
         try:
-            fake.load(load_scenario_text(request.get_data(as_text=True), name="<uploaded scenario>"))
+            fake = self._build(load_scenario_text(text, name="<uploaded scenario>"))
         except ScenarioError as exc:
-            raise _AdminError(400, "the scenario is not valid", errors=str(exc).splitlines()) from None
+            lines = [_clip(line) for line in str(exc).splitlines()]
+            if len(lines) > _MAX_ERROR_LINES:
+                lines[_MAX_ERROR_LINES:] = [f"… and {len(lines) - _MAX_ERROR_LINES} more"]
+            raise _AdminError(400, "the scenario is not valid; nothing was changed", errors=lines) from None
+        # Built whole before anything changes; the swap is one step.
+        if tenant is None:
+            self._default.fake = fake
+        else:
+            self._tenants.install(tenant, fake)
         return {"ok": True, "now": _iso(fake.now(), fake)}
 
     def _on_state(self, fake: FakeIps, request: Request) -> Any:
@@ -284,3 +496,7 @@ class StandaloneApp:
     def _on_verify(self, fake: FakeIps, request: Request) -> Any:
         problems = fake.problems()
         return {"ok": not problems, "problems": problems}
+
+
+def _is_admin(path: str) -> bool:
+    return path == "/__admin" or path.startswith("/__admin/")

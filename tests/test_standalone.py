@@ -27,9 +27,12 @@ def app() -> StandaloneApp:
     return StandaloneApp(load_scenario(DEFAULT_SCENARIO))
 
 
-def _admin(app: StandaloneApp, method: str, path: str, body: Any = None, *, raw: str | None = None) -> tuple[int, Any]:
+def _admin(
+    app: StandaloneApp, method: str, path: str, body: Any = None, *, raw: str | None = None, yaml: bool = False
+) -> tuple[int, Any]:
     data = raw if raw is not None else (json.dumps(body) if body is not None else None)
-    response = Client(app).open(path, method=method, data=data)
+    content_type = ("application/yaml" if yaml else "application/json") if method in ("POST", "PUT") else None
+    response = Client(app).open(path, method=method, data=data, content_type=content_type)
     assert response.mimetype == "application/json"
     return response.status_code, json.loads(response.get_data())
 
@@ -92,7 +95,7 @@ def test_reset_and_scenario_upload(app: StandaloneApp) -> None:
     SoapTestClient(app).call("submitJob", UPLOAD)
     assert _admin(app, "POST", "/__admin/reset")[1] == {"ok": True, "now": "2026-01-05T09:00:00.000-08:00"}
     assert _admin(app, "GET", "/__admin/state")[1]["runs"] == []
-    status, reply = _admin(app, "PUT", "/__admin/scenario", raw="ips_mock: 1\nusers:\n  - {email: x}\n")
+    status, reply = _admin(app, "PUT", "/__admin/scenario", raw="ips_mock: 1\nusers:\n  - {email: x}\n", yaml=True)
     assert status == 400
     assert reply["errors"][0].startswith("<uploaded scenario>:3: users[0].email: 'x' does not match ")
     assert reply["errors"][1:] == [
