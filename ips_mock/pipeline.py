@@ -49,6 +49,7 @@ __all__ = ["DEFAULT_MAX_REQUEST_BYTES", "STAGES", "Backend", "HandlerError", "Pi
 log = logging.getLogger("ips_mock")
 
 DEFAULT_MAX_REQUEST_BYTES: Final = 10 * 1024 * 1024
+_READ_CHUNK: Final = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -164,8 +165,13 @@ class Pipeline:
         too_big = IpsFault.invalid_request_xml(f"The request body exceeds the limit of {limit} bytes")
         if p.http.content_length is not None and p.http.content_length > limit:
             raise too_big
-        p.body = p.exchange.request_body = p.http.stream.read(limit + 1)
-        if len(p.body) > limit:
+        # In pieces, so a client that announces a large body and stalls holds only what it has sent.
+        chunks, size = [], 0
+        while size <= limit and (chunk := p.http.stream.read(min(_READ_CHUNK, limit + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+        p.body = p.exchange.request_body = b"".join(chunks)
+        if size > limit:
             raise too_big
         if p.http.headers.get("Content-Encoding", "").lower() == "gzip":
             raise IpsFault.invalid_request_xml("Compressed requests are not supported; send the body uncompressed")
