@@ -150,7 +150,7 @@ class IpsApp:
             return _text(f"400 Bad Request: serviceUrl {service_url!r} is not an http(s) URL\n", 400)
         if urlsplit(service_url).path in ("", "/"):  # an address with no path keeps the service path
             service_url = service_url.rstrip("/") + service_path
-        body = render_wsdl(schema_for(version), tuple(operations.OPERATIONS), service_url)
+        body = render_wsdl(schema_for(version), service_url)
         return Response(body, 200, content_type="text/xml;charset=UTF-8")
 
 

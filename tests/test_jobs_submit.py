@@ -639,6 +639,21 @@ def test_get_active_jobs_has_each_versions_field_set(
     assert _field(item, "state") == "Running"
 
 
+@pytest.mark.parametrize(
+    ("version", "has_num_urls"),
+    [("2014-04-03", True), ("2013-02-15", True), ("2012-02-14", True), ("2010-01-31", False), ("", False)],
+    ids=["2014", "2013", "2012", "2010", "pre-4.0"],
+)
+def test_upload_urls_echo_has_num_urls_from_2012(
+    fake: FakeIps, client: SoapTestClient, version: str, has_num_urls: bool
+) -> None:
+    """The observed 2010-01-31 uploadUrlsJob echo has no numUrls (REAL-CLIENTS §5, IPS-REFERENCE §7.4)."""
+    _handle(_submit(client, "echo"))
+    (item,) = _items(client.call("getActiveJobs", {"companyHandle": "c|100"}, version=version))
+    (echo,) = item.iterfind("{*}uploadUrlsJob")
+    assert _names(echo)[:2] == (["urlArray", "numUrls"] if has_num_urls else ["urlArray", "overwrite"])
+
+
 @pytest.mark.parametrize("version", ["2013-02-15", "2010-01-31", ""], ids=["2013", "2010", "pre-4.0"])
 def test_jobs_submitted_in_an_older_version_run_the_same(fake: FakeIps, client: SoapTestClient, version: str) -> None:
     assert _handle(_submit(client, "old", version=version)) == "j|100|old||"

@@ -215,12 +215,11 @@ CASES: list[tuple[str, str, int, str, str]] = [
         "xml must be a <getUserInfoReturn> element, not <getUserReturn>",
     ),
     (
-        "stub-fields-undescribed-operation",
+        "stub-fields-of-an-unmodelled-operation",  # checked against Adobe's types like any other
         "ips_mock: 1\nstubs:\n  - operation: getUserInfo\n    fields: {userInfo: {userHandle: u|1}}\n",
-        3,
-        "stubs[0]",
-        f"fields can only describe operations whose types ips-mock knows ({OPERATIONS}); "
-        "write getUserInfoReturn as xml instead",
+        4,
+        "stubs[0].fields",
+        "Missing required parameter 'getUserInfoReturn/userInfo/firstName'",
     ),
     (
         "timeline-move-backwards",

@@ -1,8 +1,8 @@
 """The WSDL ips-mock generates and serves (IPS-REFERENCE §1.1, §1.2).
 
-It must be served where real clients look for it, point at the server that served it, describe the operations
-ips-mock implements exactly as Adobe's WSDL does, carry schemas that accept the fake's own replies, and load in a
-strict WSDL client that can then call the fake through it.
+It must be served where real clients look for it, point at the server that served it, describe every operation of
+Adobe's port type for its version exactly as Adobe's WSDL does (modelled or not), carry schemas that accept the
+fake's own replies, and load in a strict WSDL client that can then call the fake through it.
 """
 
 from __future__ import annotations
@@ -61,6 +61,11 @@ def served_wsdl(version: str, base_url: str = HOST_URL) -> etree._Element:
 
 def real_wsdl(version: str) -> etree._Element:
     return etree.parse(str(real_wsdl_path(version))).getroot()
+
+
+def real_operations(version: str) -> list[str]:
+    """The operations of Adobe's IpsApiPortType for ``version``, read from its WSDL, in its order."""
+    return [op.get("name", "") for op in real_wsdl(version).iterfind(f"{{{W}}}portType/{{{W}}}operation")]
 
 
 def resolve(el: etree._Element, prefixed: str) -> str:
@@ -227,18 +232,23 @@ def service(wsdl: etree._Element) -> list[tuple[str, str, str]]:
 
 
 @pytest.mark.parametrize("version", REAL_VERSIONS)
-def test_served_operations_are_exactly_the_implemented_ones(version: str) -> None:
-    served = served_wsdl(version)
+def test_served_port_type_and_bindings_have_every_real_operation(version: str) -> None:
+    served, real = served_wsdl(version), real_operations(version)
 
-    assert set(port_type(served, set(OPERATIONS))) == set(OPERATIONS)
-    assert len(served.findall(f"{{{W}}}portType/{{{W}}}operation")) == len(OPERATIONS)
+    assert len(real) == {"2014-04-03": 164, "2013-02-15": 163}[version]
+    names = [op.get("name") for op in served.iterfind(f"{{{W}}}portType/{{{W}}}operation")]
+    assert sorted(names) == sorted(real)
+    if version == "2014-04-03":
+        assert names == real  # the WSDL's own order
     for name in ("IpsApiServiceSoapBinding", "IpsApiServiceSoap12Binding"):
-        assert len(served.findall(f"{{{W}}}binding[@name='{name}']/{{{W}}}operation")) == len(OPERATIONS)
+        bound = [op.get("name") for op in served.iterfind(f"{{{W}}}binding[@name='{name}']/{{{W}}}operation")]
+        assert bound == names
+    assert set(OPERATIONS) <= set(names)
 
 
 @pytest.mark.parametrize("version", REAL_VERSIONS)
 def test_messages_match_the_real_wsdl(version: str) -> None:
-    names = {n for op in OPERATIONS for n in (op, f"{op}Response")}
+    names = {n for op in real_operations(version) for n in (op, f"{op}Response")}
     names |= {f"{f}Exception" for f in FAULT_NAMES} | {"authHeader"}
     served = messages(served_wsdl(version), names)
 
@@ -249,9 +259,10 @@ def test_messages_match_the_real_wsdl(version: str) -> None:
 
 @pytest.mark.parametrize("version", REAL_VERSIONS)
 def test_port_type_matches_the_real_wsdl(version: str) -> None:
-    served = port_type(served_wsdl(version), set(OPERATIONS))
+    every = set(real_operations(version))
+    served = port_type(served_wsdl(version), every)
 
-    assert served == port_type(real_wsdl(version), set(OPERATIONS))
+    assert served == port_type(real_wsdl(version), every)
     assert served["getCompanyInfo"] == [
         ("input", "getCompanyInfo", f"{{{TNS}}}getCompanyInfo"),
         ("output", "getCompanyInfoResponse", f"{{{TNS}}}getCompanyInfoResponse"),
@@ -267,11 +278,12 @@ def test_port_type_matches_the_real_wsdl(version: str) -> None:
     [("IpsApiServiceSoapBinding", WSDL_SOAP11), ("IpsApiServiceSoap12Binding", WSDL_SOAP12)],
 )
 def test_binding_matches_the_real_wsdl(version: str, binding_name: str, soap_ns: str) -> None:
-    served = binding(served_wsdl(version), binding_name, soap_ns, set(OPERATIONS))
+    every = real_operations(version)
+    served = binding(served_wsdl(version), binding_name, soap_ns, set(every))
 
-    assert served == binding(real_wsdl(version), binding_name, soap_ns, set(OPERATIONS))
-    assert {op: served[op]["soapAction"] for op in OPERATIONS} == {op: op for op in OPERATIONS}
-    assert {served[op]["header"] for op in OPERATIONS} == {(f"{{{TNS}}}authHeader", "authHeader", "literal")}
+    assert served == binding(real_wsdl(version), binding_name, soap_ns, set(every))
+    assert {op: served[op]["soapAction"] for op in every} == {op: op for op in every}
+    assert {served[op]["header"] for op in every} == {(f"{{{TNS}}}authHeader", "authHeader", "literal")}
 
 
 @pytest.mark.parametrize("version", REAL_VERSIONS)
@@ -316,12 +328,13 @@ def test_versioned_schema_declarations_match_the_real_wsdl(version: str) -> None
     served = schema_declarations(served_wsdl(version), namespace)
     real = schema_declarations(real_wsdl(version), namespace)
 
-    for op in OPERATIONS:
+    for op in real_operations(version):
         assert ("element", f"{op}Param") in served
         assert ("element", f"{op}Return") in served
     assert ("complexType", "Company") in served
     assert (("element", "authHeader") in served) == (version == "2014-04-03")
     assert {key: real.get(key) for key in served} == served
+    assert set(served) == set(real), "every complexType and global element of the real WSDL is served"
 
 
 @pytest.mark.parametrize("version", REAL_VERSIONS)
@@ -454,3 +467,68 @@ def test_zeep_loads_the_pre_40_wsdl_from_the_short_url(
 
     assert status == "ValidLogin"
     assert [p.tag for p in soap_replies] == [f"{{{FLT}}}checkLoginReturn"]
+
+
+@pytest.mark.parametrize("version", REAL_VERSIONS)
+def test_zeep_strict_lists_every_real_operation_on_both_bindings(server: ServerThread, version: str) -> None:
+    client = zeep.Client(f"{server.url}/scene7/webservice/{wsdl_name(version)}", settings=zeep.Settings(strict=True))
+    real = sorted(real_operations(version))
+
+    for port, (binding_name, _) in PORTS.items():
+        bound = client.wsdl.services["IpsApiService"].ports[port].binding
+        assert bound.name.localname == binding_name
+        assert sorted(bound.all()) == real, f"{port} does not list every operation of Adobe's port type"
+
+
+def test_unmodelled_operation_answers_30000_through_the_served_wsdl(server: ServerThread) -> None:
+    client = zeep.Client(f"{server.url}/scene7/webservice/IpsApi-2014-04-03.wsdl", settings=zeep.Settings(strict=True))
+    header = client.get_element(f"{{{FLT}/2014-04-03}}authHeader")(
+        user="admin@example.com", password="password", appName="ips-mock-tests", appVersion="1.0"
+    )
+
+    with pytest.raises(zeep.exceptions.Fault) as raised:
+        client.service.getUserInfo(email="admin@example.com", _soapheaders=[header])
+
+    detail = raised.value.detail
+    assert detail is not None
+    assert (detail[0].findtext(f"{{{FLT}}}code"), detail[0].findtext(f"{{{FLT}}}reason")) == (
+        "30000",
+        "ips-mock does not implement getUserInfo",
+    )
+
+
+STUBBED_USER = {
+    "userHandle": "u|7",
+    "firstName": "Ada",
+    "lastName": "Admin",
+    "email": "admin@example.com",
+    "isValid": True,
+    "isIpsAdmin": True,
+    "passwordExpires": "2030-01-01T00:00:00",
+}
+
+
+def test_fields_stub_of_an_unmodelled_operation_is_callable_through_the_served_wsdl(
+    session: requests.Session, soap_replies: list[etree._Element]
+) -> None:
+    scenario = {
+        "ips_mock": 1,
+        "companies": [{"name": "Example", "id": 100}],
+        "users": [{"email": "admin@example.com", "password": "password", "role": "IpsAdmin", "companies": ["Example"]}],
+        "stubs": [{"operation": "getUserInfo", "fields": {"userInfo": STUBBED_USER}}],
+    }
+    fake = FakeIps(scenario)
+    with ServerThread(fake, host="127.0.0.1", port=0) as running:
+        session.auth = ("admin@example.com", "password")
+        client = zeep.Client(
+            f"{running.url}/scene7/webservice/IpsApi-2014-04-03.wsdl",
+            transport=zeep.Transport(session=session),
+            settings=zeep.Settings(strict=True),
+        )
+        user = client.service.getUserInfo(email="admin@example.com")
+
+    assert (user.userHandle, user.firstName, user.isIpsAdmin) == ("u|7", "Ada", True)
+    assert user.passwordExpires.isoformat() == "2030-01-01T00:00:00-08:00"  # naive: server local time
+    # The session hook validated the reply against Adobe's own 2014 schema.
+    assert [p.tag for p in soap_replies] == [f"{{{FLT}/2014-04-03}}getUserInfoReturn"]
+    assert fake.errors == []

@@ -8,11 +8,14 @@ Both directions are driven by the type description in :mod:`.schema`:
   (2014) field set and older versions simply drop what they do not have.
 
 Decoded values: ``str``, ``int``, ``bool``, ``float``, ``datetime`` (naive when the client sent no offset),
+``bytes`` for ``xsd:base64Binary``,
 ``dict`` for complex types and ``list`` for repeated elements and ``XArray`` types.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -140,6 +143,11 @@ def _parse_simple(text: str, type_: str, path: str) -> Any:
             return parse_datetime(value)
         except ValueError as exc:
             raise IpsFault.invalid_parameter(path, f"{text!r} is not a valid xsd:dateTime ({exc})") from None
+    if type_ == "base64Binary":
+        try:
+            return base64.b64decode("".join(value.split()), validate=True)
+        except binascii.Error:
+            raise IpsFault.invalid_parameter(path, "the value is not valid xsd:base64Binary") from None
     raise AssertionError(f"unknown simple type {type_}")  # the schema test rules this out
 
 
@@ -216,6 +224,8 @@ def _format_simple(value: Any, type_: str, path: str) -> str:
         if not isinstance(value, datetime):
             raise TypeError(f"{path}: expected a datetime, got {value!r}")
         return format_datetime(value)
+    if type_ == "base64Binary" and isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
     return xml_safe(str(value))
 
 
@@ -309,6 +319,7 @@ def _from_value(value: Any, field: Field, schema: Schema, path: str) -> Any:
         "double": (int, float),
         "boolean": (bool,),
         "dateTime": (str, datetime),
+        "base64Binary": (str, bytes),
     }
     if (isinstance(value, bool) and field.type != "boolean") or not isinstance(value, kinds[field.type]):
         raise IpsFault.invalid_parameter(path, f"{value!r} is not a valid xsd:{field.type}")
@@ -316,6 +327,6 @@ def _from_value(value: Any, field: Field, schema: Schema, path: str) -> Any:
         return _parse_simple(str(value), field.type, path)
     if field.type == "double" and isinstance(value, int | float):
         return float(value)
-    if field.type == "dateTime" and isinstance(value, str):
-        return _parse_simple(value, "dateTime", path)
+    if field.type in ("dateTime", "base64Binary") and isinstance(value, str):
+        return _parse_simple(value, field.type, path)
     return value

@@ -3,7 +3,8 @@
 The layout follows the real WSDL servlet's output (IPS-REFERENCE §1.2): two schemas in ``<types>``, one message
 per input and output, the three fault messages, ``IpsApiPortType``, a SOAP 1.1 and a SOAP 1.2 binding with
 ``soapAction="<op>"`` and the authHeader input header, and ``IpsApiService`` with two ports on one address.
-Only the given operations are described: what ips-mock serves.
+By default every operation of the version's port type is described (164 in 2014-04-03, 163 in 2013-02-15), as
+Adobe's WSDL does, whether ips-mock models it or not; a caller may ask for fewer.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def _complex_content(parent: etree._Element, ctype: ComplexType) -> None:
         if not f.required:
             el.set("minOccurs", "0")
         if f.repeated:
-            el.set("maxOccurs", "unbounded")
+            el.set("maxOccurs", str(f.max_occurs or "unbounded"))
     if ctype.any_attribute:
         etree.SubElement(parent, _X + "anyAttribute", namespace="##other", processContents="lax")
 
@@ -64,7 +65,11 @@ def _types(definitions: etree._Element, schema: Schema, operations: Sequence[str
     if header := schema.versioned_auth_header:
         roots.append(header)
     versioned = _schema(types_el, schema.namespace)
-    for ctype in schema.referenced_types(roots):
+    ctypes = schema.referenced_types(roots)
+    if len(operations) == len(schema.operations):  # the whole port type: every type, as Adobe's WSDL has
+        reached = {t.name for t in ctypes}
+        ctypes += [t for name, t in schema.types.items() if name not in reached]
+    for ctype in ctypes:
         _complex_content(etree.SubElement(versioned, _X + "complexType", name=ctype.name), ctype)
     _add_elements(versioned, roots)
     # The pre-4.0 body namespace *is* the fault namespace: then one schema holds everything.
@@ -119,9 +124,23 @@ def _binding(definitions: etree._Element, name: str, soap_ns: str, operations: S
             etree.SubElement(fault_el, s + "fault", name=fault, namespace=ns.TNS, use="literal")
 
 
-def render_wsdl(schema: Schema, operations: Sequence[str], service_url: str) -> bytes:
-    """The WSDL of ``schema``'s version describing ``operations``, served at ``service_url``."""
-    operations = [op for op in operations if op in schema.operations]
+def render_wsdl(schema: Schema, service_url: str, *, operations: Sequence[str] | None = None) -> bytes:
+    """The WSDL of ``schema``'s version served at ``service_url``, describing every operation of its port type
+    (or only those of ``operations`` it has)."""
+    wanted = schema.operations if operations is None else tuple(operations)
+    if schema is schema_for(schema.version):
+        return _cached_render(schema.version, service_url, wanted)
+    return _render(schema, service_url, wanted)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_render(version: ApiVersion, service_url: str, operations: tuple[str, ...]) -> bytes:
+    # The whole port type takes a while to build, and clients fetch the WSDL again and again.
+    return _render(schema_for(version), service_url, operations)
+
+
+def _render(schema: Schema, service_url: str, operations: tuple[str, ...]) -> bytes:
+    operations = tuple(op for op in operations if op in schema.operations)
     header_ns = ns.FLT if schema.versioned_auth_header is None else schema.namespace
     definitions = etree.Element(
         _W + "definitions",
@@ -167,6 +186,8 @@ def wsdl_schemas(wsdl: etree._Element | etree._ElementTree) -> dict[str, etree.X
 
 
 @functools.cache
-def compiled_schemas(version: ApiVersion, operations: tuple[str, ...]) -> dict[str, etree.XMLSchema]:
-    """The XML Schemas of the WSDL served for ``version`` and ``operations``, compiled, by target namespace."""
-    return wsdl_schemas(etree.fromstring(render_wsdl(schema_for(version), operations, "http://ips-mock.invalid/")))
+def compiled_schemas(version: ApiVersion, operations: tuple[str, ...] | None = None) -> dict[str, etree.XMLSchema]:
+    """The XML Schemas of the WSDL served for ``version`` (describing ``operations``, default all), compiled, by
+    target namespace."""
+    wsdl = render_wsdl(schema_for(version), "http://ips-mock.invalid/", operations=operations)
+    return wsdl_schemas(etree.fromstring(wsdl))
