@@ -88,9 +88,7 @@ def _schema_for_namespace(namespace: str) -> tuple[etree.XMLSchema, str]:
         raise InvalidReplyError(f"reply element in unknown namespace {namespace!r}")
     if version in REAL_WSDL_VERSIONS:
         return real_wsdl_schemas(version)[namespace], f"the real IpsApi-{version}.wsdl"
-    from .operations import OPERATIONS
-
-    served = compiled_schemas(version, tuple(OPERATIONS))
+    served = compiled_schemas(version)  # every operation, as the served WSDL describes them
     return served[namespace], f"ips-mock's own description of {version or 'pre-4.0'}"
 
 

@@ -55,3 +55,34 @@ def test_an_operation_only_2013_has_is_stubbed_in_its_namespace() -> None:
     # Adobe's 2014 port type dropped it: unknown there, stub or not.
     gone = SoapTestClient(fake).call("getImageServingCatalog", {"companyHandle": "c|100"})
     gone.assert_fault(30003, "Unknown operation 'getImageServingCatalog'")
+
+
+USER_2014 = {
+    "userHandle": "u|7",
+    "firstName": "Ada",
+    "lastName": "Admin",
+    "email": "admin@example.com",
+    "isValid": True,
+    "isIpsAdmin": True,
+}
+
+
+@pytest.mark.parametrize("version", ["2022-11-01-beta", "2016-01-14-beta", "2014-04-03"])
+def test_fields_stub_in_a_beta_validates_against_the_served_description(version: str) -> None:
+    fake = FakeIps(scenario({"operation": "getUserInfo", "fields": {"userInfo": USER_2014}}))
+
+    reply = SoapTestClient(fake, version=version).call("getUserInfo", {"email": "admin@example.com"})
+
+    assert reply.ok().text("userInfo/firstName") == "Ada"
+    assert fake.errors == []
+
+
+@pytest.mark.parametrize("version", ["2013-02-15", "2010-01-31", ""])
+def test_fields_stub_lacking_a_field_the_request_version_requires_is_a_fake_error(version: str) -> None:
+    """The stub is checked against 2014's User; 2013's (and older) also requires defaultRole."""
+    fake = FakeIps(scenario({"operation": "getUserInfo", "fields": {"userInfo": USER_2014}}))
+
+    reply = SoapTestClient(fake, version=version).call("getUserInfo", {"email": "admin@example.com"})
+
+    reply.assert_fault(30000, "ips-mock internal error in getUserInfo", "userInfo/defaultRole is required")
+    assert len(fake.errors) == 1
