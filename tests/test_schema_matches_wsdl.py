@@ -12,6 +12,7 @@ from ips_mock.protocol.overrides import BETA_FIELDS, FIELDS_ADDED_IN
 from ips_mock.protocol.schema import (
     FAULT_ELEMENTS,
     LEGACY_AUTH_HEADER,
+    SIMPLE_TYPES,
     ComplexType,
     Field,
     schema_for,
@@ -157,3 +158,11 @@ def test_a_2010_upload_urls_job_has_no_num_urls() -> None:
     fields = [f.name for f in schema_for(ApiVersion("2010-01-31")).type("UploadUrlsJob").fields]
     assert fields[:3] == ["urlArray", "overwrite", "readyForPublish"]
     assert "numUrls" in [f.name for f in schema_for(ApiVersion("2012-02-14")).type("UploadUrlsJob").fields]
+
+
+@pytest.mark.parametrize("version", ns.API_VERSIONS)
+def test_every_field_type_is_a_simple_type_the_codec_knows_or_a_described_type(version: ApiVersion) -> None:
+    ours = schema_for(version)
+    for owner in (*ours.types.values(), *ours.elements.values()):
+        for f in owner.fields:
+            assert f.type in SIMPLE_TYPES or f.type in ours.types, f"{version}: {owner.name}/{f.name}: {f.type}"
