@@ -493,7 +493,7 @@ def test_unmodelled_operation_answers_30000_through_the_served_wsdl(server: Serv
     assert detail is not None
     assert (detail[0].findtext(f"{{{FLT}}}code"), detail[0].findtext(f"{{{FLT}}}reason")) == (
         "30000",
-        "ips-mock does not implement getUserInfo",
+        "ips-mock does not implement getUserInfo (add a stubs entry)",
     )
 
 
