@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 
 from ips_mock.errors import IpsFault
-from ips_mock.protocol.codec import decode, encode, format_datetime, format_double, parse_datetime
+from ips_mock.protocol.codec import decode, encode, format_datetime, format_double, from_mapping, parse_datetime
 from ips_mock.protocol.ns import ApiVersion
 from ips_mock.protocol.schema import schema_for
 
@@ -117,3 +117,50 @@ def test_encode_writes_schema_order_and_empty_arrays() -> None:
 def test_encode_refuses_to_leave_out_a_required_field() -> None:
     with pytest.raises(ValueError, match="jobHandle is required"):
         encode("submitJobReturn", {}, SCHEMA.elements["submitJobReturn"], SCHEMA)
+
+
+# ------------------------------------------------------------------------------- bounds and base64 (WSDL-wide)
+
+
+def _cdn_param(count: int) -> etree._Element:
+    urls = "".join(f"<items>http://example.com/{i}.jpg</items>" for i in range(count))
+    return etree.fromstring(
+        f'<cdnCacheInvalidationParam xmlns="{NS}"><companyHandle>c|100</companyHandle>'
+        f"<urlArray>{urls}</urlArray></cdnCacheInvalidationParam>"
+    )
+
+
+def test_a_bounded_repeat_takes_up_to_its_max_occurs() -> None:
+    param = SCHEMA.param("cdnCacheInvalidation")
+    assert param is not None
+    assert len(decode(_cdn_param(1000), param, SCHEMA)["urlArray"]) == 1000
+
+    with pytest.raises(IpsFault) as raised:
+        decode(_cdn_param(1001), param, SCHEMA)
+
+    assert (raised.value.code, raised.value.reason) == (
+        IpsFault.INVALID_PARAMETER,
+        "Invalid value for parameter 'urlArray/items': 1001 values given; at most 1000 are allowed",
+    )
+    with pytest.raises(IpsFault, match="at most 1000"):
+        from_mapping({"companyHandle": "c|100", "urlArray": ["u"] * 1001}, param, SCHEMA)
+
+
+def test_base64_binary_round_trips() -> None:
+    param = SCHEMA.param("updateXMPPacket")
+    assert param is not None
+    element = etree.fromstring(
+        f'<updateXMPPacketParam xmlns="{NS}"><companyHandle>c|100</companyHandle><assetHandle>a|1</assetHandle>'
+        "<compressedPacket>aGVs\n bG8=</compressedPacket></updateXMPPacketParam>"
+    )
+    decoded = decode(element, param, SCHEMA)
+    assert decoded["compressedPacket"] == b"hello"
+
+    result = SCHEMA.result("getXMPPacket")
+    assert result is not None
+    reply = encode("getXMPPacketReturn", {"compressedPacket": b"hello"}, result, SCHEMA)
+    assert reply.findtext(f"{{{NS}}}compressedPacket") == "aGVsbG8="
+
+    element[2].text = "not base64!"
+    with pytest.raises(IpsFault, match="compressedPacket"):
+        decode(element, param, SCHEMA)

@@ -93,12 +93,19 @@ def _decode_complex(element: etree._Element, ctype: ComplexType, schema: Schema,
                 out[field.name] = []
             continue
         if field.repeated:
+            _check_bound(len(elements), field, where)
             out[field.name] = [
                 _decode_value(el, field, schema, f"{where}[{i}]") for i, el in enumerate(elements, start=1)
             ]
         else:
             out[field.name] = _decode_value(elements[0], field, schema, where)
     return out
+
+
+def _check_bound(count: int, field: Field, path: str) -> None:
+    """A repeated field with a finite maxOccurs (UrlArray: 1000) takes no more."""
+    if field.max_occurs is not None and count > field.max_occurs:
+        raise IpsFault.invalid_parameter(path, f"{count} values given; at most {field.max_occurs} are allowed")
 
 
 def _decode_value(element: etree._Element, field: Field, schema: Schema, path: str) -> Any:
@@ -298,6 +305,7 @@ def from_mapping(value: Any, ctype: ComplexType, schema: Schema, path: str = "")
         item = value[f.name]
         if f.repeated:
             items = item if isinstance(item, list) else [item]
+            _check_bound(len(items), f, where)
             out[f.name] = [_from_value(one, f, schema, f"{where}[{i}]") for i, one in enumerate(items, start=1)]
         else:
             out[f.name] = _from_value(item, f, schema, where)
