@@ -17,6 +17,7 @@ Never list it in a conftest as well: pytest would register it twice.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
@@ -234,7 +235,21 @@ def ips_client(ips: FakeIps) -> Any:
     session.auth = (user.email, user.password)
     client: Any = zeep.Client  # zeep ships no type hints
     transport: Any = zeep.Transport
-    return client(ips.wsdl_url, transport=transport(session=session))
+    return client(_wsdl_document(ips.wsdl_url), transport=transport(session=session))
+
+
+@functools.lru_cache(maxsize=16)
+def _wsdl_document(url: str) -> Any:
+    """The served WSDL as zeep reads it, once per process and URL: it describes every IPS operation, which takes
+    zeep a good tenth of a second to read, and is the same for every fake served there."""
+    import requests
+    import zeep
+    import zeep.wsdl
+
+    document: Any = zeep.wsdl.Document  # zeep ships no type hints
+    transport: Any = zeep.Transport
+    with requests.Session() as session:
+        return document(url, transport(session=session))
 
 
 # ------------------------------------------------------------------------------------ collected replay files
