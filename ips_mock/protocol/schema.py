@@ -186,8 +186,8 @@ def _edit(ctype: ComplexType, version: ApiVersion) -> ComplexType:
         if owner == ctype.name and version >= since:
             at = 0 if not after else next(i for i, f in enumerate(fields) if f.name == after) + 1
             fields[at:at] = _fields(spec.split())
-    if len(fields) == len(ctype.fields):
-        return ctype
+    if tuple(fields) == ctype.fields:
+        return ctype  # shared between versions: most types are the same in all of them
     return replace(ctype, fields=tuple(fields))
 
 
