@@ -24,7 +24,7 @@ from lxml import etree
 from ips_mock import FakeIps, ServerThread
 from ips_mock.operations import OPERATIONS
 from ips_mock.server import AppSwitch
-from ips_mock.testing import upload_urls_job
+from ips_mock.testing import real_wsdl_path, upload_urls_job
 
 NODE_PROJECT = Path(__file__).resolve().parent / "node"
 CLIENT_SCRIPT = NODE_PROJECT / "client.mjs"
@@ -215,3 +215,30 @@ def test_an_upload_job_through_node_soap_on_the_virtual_clock(node: str, served:
     assert (log["jobName"], log["originalJobName"]) == ("node-upload_2026-01-05-09:00:00.000", "node-upload")
     assert (log["fileSuccessCount"], log["totalFileCount"], log["fatalError"]) == (2, 2, False)
     assert log["endDate"] == "2026-01-05T17:01:00.000Z"  # node-soap reads dateTime into a Date: 09:01 PST
+
+
+# ----------------------------------------------------------------------------------- Adobe's whole surface
+
+W = "http://schemas.xmlsoap.org/wsdl/"
+ADOBE_OPERATION_COUNTS = {"2014-04-03": 164, "2013-02-15": 163}
+
+
+def adobe_operations(version: str) -> list[str]:
+    """The operations of IpsApiPortType in Adobe's real WSDL for ``version``, sorted."""
+    wsdl = etree.parse(str(real_wsdl_path(version)))
+    names = wsdl.xpath("/w:definitions/w:portType[@name='IpsApiPortType']/w:operation/@name", namespaces={"w": W})
+    return sorted(str(name) for name in names)
+
+
+@pytest.mark.parametrize("version", ["2014-04-03", "2013-02-15"])
+def test_node_soap_lists_every_operation_of_adobes_port_type(node: str, served: FakeIps, version: str) -> None:
+    adobe = adobe_operations(version)
+
+    output = run_client(node, "--wsdl", served.wsdl_url_for(version))
+
+    assert len(adobe) == ADOBE_OPERATION_COUNTS[version]
+    assert list(output["operations"]) == ["IpsApiSoapPort", "IpsApiSoap12Port"]
+    for port, operations in output["operations"].items():
+        missing = sorted(set(adobe) - set(operations))
+        assert not missing, f"{port}: node-soap lists {len(operations)} of Adobe's {len(adobe)}; missing {missing}"
+        assert operations == adobe

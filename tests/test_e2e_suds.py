@@ -24,7 +24,7 @@ from suds.transport.http import HttpAuthenticated
 from ips_mock import FakeIps, ServerThread
 from ips_mock.operations import OPERATIONS
 from ips_mock.server import AppSwitch
-from ips_mock.testing import validate_reply
+from ips_mock.testing import real_wsdl_path, validate_reply
 
 FLT = "http://www.scene7.com/IpsApi/xsd"
 SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -264,3 +264,28 @@ def test_a_nightly_publish_through_suds_runs_once_a_night(served: FakeIps, wire:
         ("nightly-publish_2026-01-06-00:00:00.000", "BeginImageServingPublish"),
         ("nightly-publish_2026-01-07-00:00:00.000", "BeginImageServingPublish"),
     ]
+
+
+# ----------------------------------------------------------------------------------- Adobe's whole surface
+
+W = "http://schemas.xmlsoap.org/wsdl/"
+ADOBE_OPERATION_COUNTS = {"2014-04-03": 164, "2013-02-15": 163}
+
+
+def adobe_operations(version: str) -> list[str]:
+    """The operations of IpsApiPortType in Adobe's real WSDL for ``version``, sorted."""
+    wsdl = etree.parse(str(real_wsdl_path(version)))
+    names = wsdl.xpath("/w:definitions/w:portType[@name='IpsApiPortType']/w:operation/@name", namespaces={"w": W})
+    return sorted(str(name) for name in names)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_suds_lists_every_operation_of_adobes_port_type(served: FakeIps, wire: Wire, version: str) -> None:
+    adobe = adobe_operations(version)
+    client = suds_client(served, version, wire)
+
+    assert len(adobe) == ADOBE_OPERATION_COUNTS[version]
+    for port in client.wsdl.services[0].ports:
+        missing = sorted(set(adobe) - set(port.methods))
+        assert not missing, f"{port.name}: suds lists {len(port.methods)} of Adobe's {len(adobe)}; missing {missing}"
+        assert sorted(port.methods) == adobe
