@@ -23,6 +23,11 @@ class IpsMockError(Exception):
 class ScenarioError(IpsMockError):
     """A scenario file or mapping is invalid. The message names the file, line and field path."""
 
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        """The line the (first) problem is on, when known: for ordering several problems by line."""
+
 
 class FaultKind(enum.Enum):
     """The three fault detail elements of the IPS API (`flt:` namespace)."""

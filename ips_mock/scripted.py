@@ -150,13 +150,9 @@ def build_runtime(scenario: Scenario) -> tuple[State, IpsService, Injector]:
     service = IpsService(state, zone=scenario.zone, misfire=scenario.misfire, behaviours=scenario.behaviour_for)
     problems += install_jobs(scenario, state, service)
     if problems:
-        raise ScenarioError("\n".join(sorted((str(p) for p in problems), key=_line_number)))
+        ordered = sorted(problems, key=lambda problem: problem.line or 0)
+        raise ScenarioError("\n".join(str(p) for p in ordered), line=ordered[0].line)
     return state, service, Injector(scenario)
-
-
-def _line_number(message: str) -> int:
-    match = re.match(r"[^\n]*?:(\d+): ", message)
-    return int(match[1]) if match else 0
 
 
 # ------------------------------------------------------------------------------------------------- injection

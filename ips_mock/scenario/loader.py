@@ -173,8 +173,8 @@ class Scenario:
 
     def error(self, path: FieldPath, message: str) -> ScenarioError:
         """A :class:`ScenarioError` located at ``path`` (for checks made when the scenario is put to use)."""
-        _, where = _Errors(self.source, self.data).locate(path)
-        return ScenarioError(f"{where}: {message}")
+        line, where = _Errors(self.source, self.data).locate(path)
+        return ScenarioError(f"{where}: {message}", line=line)
 
 
 # ------------------------------------------------------------------------------------------------- reading
