@@ -54,6 +54,7 @@ class IpsApp:
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
         journal: Journal | None = None,
         validate_responses: bool = False,
+        challenge_basic: bool = False,
     ) -> None:
         self.journal = journal if journal is not None else Journal()
         self.pipeline = Pipeline(
@@ -61,6 +62,7 @@ class IpsApp:
             self.journal,
             max_request_bytes=max_request_bytes,
             validate_reply=_validate_reply if validate_responses else None,
+            challenge_basic=challenge_basic,
         )
         self.unhandled: list[str] = []
         """Requests to URLs or with methods the fake does not serve."""

@@ -5,21 +5,27 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import logging
 import os
 import signal
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
+from . import __version__
 from .app import DEFAULT_MAX_REQUEST_BYTES
 from .errors import ScenarioError
 from .fake import FakeIps
+from .requestlog import RequestLog, configure_logging
 from .scenario import DEFAULT_SCENARIO, load_scenario
 from .server import DEFAULT_READ_TIMEOUT, ServerThread
 from .standalone import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_SCENARIO_BYTES, AdminPolicy, StandaloneApp
 from .tenants import DEFAULT_MAX_TENANTS, DEFAULT_TENANT_IDLE_TIMEOUT
+from .ticker import Ticker
 
 __all__ = ["main"]
 
@@ -66,6 +72,7 @@ def _seconds(text: str) -> float:
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ips-mock", description="A fake Adobe Dynamic Media Classic IPS API.")
+    parser.add_argument("--version", action="version", version=f"ips-mock {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser(
         "serve",
@@ -76,6 +83,42 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=8080, help="port to bind, 0 for any free one (default: 8080)")
     serve.add_argument("--scenario", help="scenario file (default: the built-in default scenario)")
     serve.add_argument("--playback", metavar="FILE", help="answer every request with the replies a transcript recorded")
+    serve.add_argument(
+        "--url-file",
+        metavar="FILE",
+        help="write the server's URL to FILE once it is ready (removed again when the server stops)",
+    )
+    serve.add_argument(
+        "--clock",
+        choices=("manual", "wall"),
+        default="manual",
+        help="manual: the virtual clock moves only through the admin API; wall: it also follows real time from "
+        "the scenario's clock.start, and due work runs by itself (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--tick-interval",
+        type=_seconds,
+        default=1.0,
+        metavar="SECONDS",
+        help="with --clock wall, how often due work runs (default: %(default)g)",
+    )
+    serve.add_argument(
+        "--basic-challenge",
+        action="store_true",
+        help="answer IPS requests without credentials 401 with WWW-Authenticate: Basic (IPS itself answers fault "
+        "10000) for clients that send HTTP Basic only when challenged, like suds' default transport",
+    )
+    logs = serve.add_argument_group("request log (stderr)")
+    logs.add_argument(
+        "--log-format", choices=("text", "json"), default="text", help="one line per request (default: %(default)s)"
+    )
+    logs.add_argument(
+        "--log-level",
+        choices=("debug", "info", "warning", "error"),
+        default="info",
+        help="info: every request; warning: faults and HTTP errors only; debug: also the raw bodies "
+        "(default: %(default)s)",
+    )
     admin = serve.add_argument_group("admin API")
     admin.add_argument(
         "--admin-token",
@@ -341,22 +384,57 @@ def _serve(args: argparse.Namespace) -> int:
             max_tenants=args.max_tenants,
             tenant_idle_timeout=args.tenant_idle_timeout,
             policy=policy,
+            clock_mode=args.clock,
+            challenge_basic=args.basic_challenge,
         )
     except ScenarioError as exc:
         return _fail(str(exc))
+    handler = configure_logging(level=args.log_level, log_format=args.log_format)
     try:
-        server = ServerThread(
-            app, host=args.host, port=args.port, log_requests=True, read_timeout=args.read_timeout
-        ).start()
+        return _run_server(app, args)
+    finally:
+        logging.getLogger("ips_mock").removeHandler(handler)
+
+
+def _run_server(app: StandaloneApp, args: argparse.Namespace) -> int:
+    def virtual_time_of(tenant: str | None) -> datetime | None:
+        fake = app.default if tenant is None else app.tenants.get(tenant)
+        return fake.now() if fake is not None else None
+
+    logged = RequestLog(app, virtual_time_of=virtual_time_of)
+    try:
+        server = ServerThread(logged, host=args.host, port=args.port, read_timeout=args.read_timeout).start()
     except (OSError, OverflowError) as exc:
         return _fail(f"cannot listen on {args.host}:{args.port}: {getattr(exc, 'strerror', None) or exc}")
-    print(f"ips-mock listening on {server.url}", flush=True)
+    ticker = Ticker(lambda: [app.default, *app.tenants.values()], interval=args.tick_interval)
+    url_file = Path(args.url_file) if args.url_file else None
     try:
+        if args.clock == "wall":
+            ticker.start()
+        if url_file is not None:
+            try:
+                _write_atomically(url_file, server.url + "\n")
+            except OSError as exc:
+                return _fail(f"cannot write the URL to {url_file}: {exc.strerror or exc}")
+        print(f"ips-mock listening on {server.url}", flush=True)
         _wait_for_signal()
     finally:
+        ticker.stop()
         server.stop()
+        if url_file is not None:
+            url_file.unlink(missing_ok=True)
     print("ips-mock stopped", flush=True)
     return 0
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Whoever polls for ``path`` sees it whole or not at all."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

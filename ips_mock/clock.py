@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from .errors import IpsMockError
 
-__all__ = ["ClockError", "FakeClock", "active_freezer"]
+__all__ = ["ClockError", "ClockMode", "FakeClock", "active_freezer"]
+
+ClockMode = Literal["manual", "wall"]
+"""How the fake's own clock moves when no freezer is active: only when told (``manual``), or also with real time
+(``wall``: for a long-running server an application talks to)."""
 
 
 class ClockError(IpsMockError):
@@ -77,26 +83,42 @@ def active_freezer() -> Freezer | None:
 
 
 class FakeClock:
-    """The fake's time: an active freezer's, else a manual instant that only ``advance``/``move_to`` move (and
-    that carries on from the latest time a freezer showed)."""
+    """The fake's time: an active freezer's, else its own instant that ``advance``/``move_to`` move (and that
+    carries on from the latest time a freezer showed). In ``wall`` mode its own instant also moves with real
+    time (read from ``monotonic``), starting from ``start``."""
 
-    def __init__(self, start: _dt.datetime) -> None:
+    def __init__(
+        self, start: _dt.datetime, *, mode: ClockMode = "manual", monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        if mode not in ("manual", "wall"):
+            raise ValueError(f"clock mode must be 'manual' or 'wall', not {mode!r}")
+        self.mode: ClockMode = mode
+        self._monotonic = monotonic
         # In UTC: adding a timedelta to a zoned datetime adds wall-clock time, wrong across a DST change.
         self._manual = _aware(start, "the clock start").astimezone(_dt.UTC)
+        self._since = monotonic()  # wall mode: the real instant at which the clock showed _manual
 
     @property
     def source(self) -> str:
-        """``freezegun``, ``time-machine`` or ``manual``: who is in charge of the time now."""
+        """``freezegun``, ``time-machine``, ``manual`` or ``wall``: who is in charge of the time now."""
         freezer = active_freezer()
-        return freezer.name if freezer is not None else "manual"
+        return freezer.name if freezer is not None else self.mode
+
+    def _own(self) -> _dt.datetime:
+        if self.mode == "manual":
+            return self._manual
+        return self._manual + _dt.timedelta(seconds=self._monotonic() - self._since)
+
+    def _set_own(self, instant: _dt.datetime) -> None:
+        self._manual, self._since = instant, self._monotonic()
 
     def now(self) -> _dt.datetime:
         freezer = active_freezer()
         if freezer is None:
-            return self._manual
+            return self._own()
         instant = freezer.now().astimezone(_dt.UTC)
-        # When the freezer stops, the manual clock goes on from the latest time it showed, not from behind it.
-        self._manual = max(self._manual, instant)
+        # When the freezer stops, the own clock goes on from the latest time it showed, not from behind it.
+        self._set_own(max(self._own(), instant))
         return instant
 
     def advance(self, delta: _dt.timedelta) -> _dt.datetime:
@@ -106,7 +128,7 @@ class FakeClock:
         if freezer is not None:
             freezer.shift(delta)
         else:
-            self._manual += delta
+            self._set_own(self._own() + delta)
         return self.now()
 
     def move_to(self, instant: _dt.datetime) -> _dt.datetime:

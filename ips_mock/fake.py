@@ -15,7 +15,7 @@ from lxml import etree
 
 from . import operations
 from .app import IpsApp
-from .clock import FakeClock
+from .clock import ClockMode, FakeClock
 from .errors import IpsFault
 from .journal import Exchange, Journal, JournalLimits
 from .model import State
@@ -56,11 +56,17 @@ class FakeIps:
         start: datetime | None = None,
         journal_limits: JournalLimits | None = None,
         playback: Playback | None = None,
+        clock_mode: ClockMode = "manual",
+        challenge_basic: bool = False,
     ) -> None:
         """``validate_responses`` checks every reply against ips-mock's own schema and records a violation as a
         handler error; ``start`` overrides the scenario's ``clock.start``; ``journal_limits`` bounds what the
-        journal keeps (:class:`ips_mock.journal.JournalLimits`)."""
+        journal keeps (:class:`ips_mock.journal.JournalLimits`). ``clock_mode="wall"`` makes the fake's own clock
+        follow real time from ``clock.start`` (due work then runs on the next request or :meth:`run_due`).
+        ``challenge_basic`` answers a request with no credentials at all ``401`` with ``WWW-Authenticate: Basic``
+        instead of the fault 10000 IPS sends (for clients that send Basic only when challenged)."""
         self._lock = threading.RLock()
+        self.clock_mode: ClockMode = clock_mode
         loaded = _as_scenario(scenario if scenario is not None else DEFAULT_SCENARIO)
         self.scenario = replace(loaded, start=start) if start is not None else loaded
         self.journal = Journal(journal_limits or JournalLimits())
@@ -69,7 +75,11 @@ class FakeIps:
         self.base_url: str | None = None
         """Where the fake is served over HTTP (set by the pytest plugin; set it yourself with ServerThread)."""
         self.app = IpsApp(
-            self, max_request_bytes=max_request_bytes, journal=self.journal, validate_responses=validate_responses
+            self,
+            max_request_bytes=max_request_bytes,
+            journal=self.journal,
+            validate_responses=validate_responses,
+            challenge_basic=challenge_basic,
         )
         self._rebuild()
 
@@ -85,7 +95,7 @@ class FakeIps:
         loaded = _as_scenario(scenario)
         runtime = build_runtime(loaded)  # raises before anything changes
         playback = self._given_playback or _scenario_playback(loaded)
-        clock = FakeClock(loaded.start)  # so does a start the clock cannot hold
+        clock = FakeClock(loaded.start, mode=self.clock_mode)  # so does a start the clock cannot hold
         with self._lock:
             self.scenario = loaded
             self.playback = playback
@@ -97,7 +107,7 @@ class FakeIps:
             self._rebuild()
 
     def _rebuild(self) -> None:
-        self._install(*build_runtime(self.scenario), clock=FakeClock(self.scenario.start))
+        self._install(*build_runtime(self.scenario), clock=FakeClock(self.scenario.start, mode=self.clock_mode))
 
     def _install(self, state: State, service: IpsService, injector: Injector, *, clock: FakeClock) -> None:
         self.clock = clock

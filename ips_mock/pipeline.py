@@ -44,12 +44,24 @@ from .protocol.transport import (
 )
 from .protocol.xml import parse_xml
 
-__all__ = ["DEFAULT_MAX_REQUEST_BYTES", "STAGES", "Backend", "HandlerError", "Pipeline", "TransportFault"]
+__all__ = [
+    "DEFAULT_MAX_REQUEST_BYTES",
+    "EXCHANGES_ENVIRON_KEY",
+    "STAGES",
+    "Backend",
+    "HandlerError",
+    "Pipeline",
+    "TransportFault",
+]
 
 log = logging.getLogger("ips_mock")
 
 DEFAULT_MAX_REQUEST_BYTES: Final = 10 * 1024 * 1024
 _READ_CHUNK: Final = 64 * 1024
+EXCHANGES_ENVIRON_KEY: Final = "ips_mock.exchanges"
+"""When the WSGI environ holds a list under this key, the journal stage appends the request's exchange to it
+(how a server's request log learns the operation, caller and outcome of what it served)."""
+BASIC_REALM: Final = "IpsApiService"
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,19 @@ class TransportFault(Exception):
     status: int = 200
     body: bytes = b""
     content_type: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+class BasicChallenge(TransportFault):
+    """No credentials came and the fake was asked to challenge (``challenge_basic``): 401 with
+    ``WWW-Authenticate: Basic``, so clients that send Basic only when challenged (urllib, suds' default transport)
+    send it. The real IPS never does this; it is an opt-in."""
+
+    def __init__(self) -> None:
+        body = b"401 Unauthorized: send HTTP Basic credentials or an authHeader (ips-mock challenge_basic)\n"
+        super().__init__(
+            "http", 401, body, "text/plain;charset=UTF-8", (("WWW-Authenticate", f'Basic realm="{BASIC_REALM}"'),)
+        )
 
 
 class Backend(Protocol):
@@ -113,8 +138,10 @@ class Pipeline:
         *,
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
         validate_reply: Callable[[IpsRequest, etree._Element], str | None] | None = None,
+        challenge_basic: bool = False,
     ) -> None:
         self.backend = backend
+        self.challenge_basic = challenge_basic
         self.exchanges = journal
         self.max_request_bytes = max_request_bytes
         self.validate_reply = validate_reply
@@ -140,6 +167,8 @@ class Pipeline:
             exchange.unhandled = True
         except IpsFault as fault:
             p.fault = fault
+        except BasicChallenge as challenge:
+            p.below_ips = challenge  # not a scenario's doing: the journal shows HTTP 401, nothing injected
         except TransportFault as injected:
             p.below_ips = injected
             exchange.injected = injected.kind
@@ -202,6 +231,8 @@ class Pipeline:
             credentials = replace(credentials, locale=language)  # IPS: authHeader, then Accept-Language (§2.2)
         p.credentials = credentials
         p.exchange.credentials = credentials.carrier
+        if self.challenge_basic and credentials.carrier is None:
+            raise BasicChallenge
 
     def injected_faults(self, p: Pass) -> None:
         assert p.request is not None
@@ -240,6 +271,8 @@ class Pipeline:
         if exchange.virtual_time is None:
             exchange.virtual_time = self.backend.virtual_now()
         self.exchanges.record(exchange)
+        if (listener := p.http.environ.get(EXCHANGES_ENVIRON_KEY)) is not None:
+            listener.append(exchange)
 
     # ----------------------------------------------------------------------------------------------- helpers
 
@@ -252,7 +285,11 @@ class Pipeline:
             sock.shutdown(socket.SHUT_RDWR)
             return Response(b"", 200)
         p.exchange.reply_body = injected.body
-        return Response(injected.body, injected.status, content_type=injected.content_type or p.transport.content_type)
+        response = Response(
+            injected.body, injected.status, content_type=injected.content_type or p.transport.content_type
+        )
+        response.headers.extend(injected.headers)
+        return response
 
 
 class SchemaViolation(Exception):

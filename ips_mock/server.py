@@ -112,8 +112,11 @@ class _GuardedRequestHandler(WSGIRequestHandler):
             pass  # the client is gone: nothing left to tell it
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        if self.log_requests:  # a library server should not write to stderr on every call
-            super().log_request(code, size)
+        # A library server should not write to stderr on every call; when asked to, werkzeug's access-log line
+        # without its colours (werkzeug styles them with ANSI escapes even into files and pipes).
+        if self.log_requests:
+            line = getattr(self, "requestline", "-").translate(self._control_char_table)
+            self.log("info", '"%s" %s %s', line, code, size)
 
 
 class ServerThread:

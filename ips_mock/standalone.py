@@ -26,7 +26,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from .app import DEFAULT_MAX_REQUEST_BYTES
-from .clock import ClockError
+from .clock import ClockError, ClockMode
 from .errors import ScenarioError
 from .fake import FakeIps
 from .playback import Playback
@@ -266,15 +266,20 @@ class StandaloneApp:
         policy: AdminPolicy | None = None,
         playback: Transcript | None = None,
         monotonic: Callable[[], float] | None = None,
+        clock_mode: ClockMode = "manual",
+        challenge_basic: bool = False,
     ) -> None:
         """Raises :class:`ScenarioError` if ``scenario`` cannot be run. With ``playback``, every fake answers
         every operation from that transcript (``ips-mock serve --playback``). ``monotonic`` (seconds) is the
-        clock tenant idleness is measured on (default ``time.monotonic``)."""
+        clock tenant idleness is measured on (default ``time.monotonic``). ``clock_mode`` and ``challenge_basic``
+        are passed to every fake (see :class:`FakeIps`)."""
         self.scenario = scenario
         self.playback = playback
         self.fake_options: dict[str, Any] = {
             "max_request_bytes": max_request_bytes,
             "validate_responses": validate_responses,
+            "clock_mode": clock_mode,
+            "challenge_basic": challenge_basic,
         }
         self.max_scenario_bytes = max_scenario_bytes
         self.max_json_bytes = max_json_bytes
