@@ -19,6 +19,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
+import sys
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,7 +32,7 @@ from .fake import FakeIps
 from .model.roles import ADMIN_ROLES, may_call
 from .server import AppSwitch, ServerThread
 
-__all__ = ["IpsMarker"]
+__all__ = ["IpsMarker", "ips_fault_summary"]
 
 _MARKER = "ips"
 
@@ -205,12 +206,61 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
+    if report.when != "call" or not report.failed:
+        return report
+    error = call.excinfo.value if call.excinfo is not None else None
+    if error is not None and (summary := ips_fault_summary(error)) is not None:
+        crash = getattr(report.longrepr, "reprcrash", None)
+        if crash is not None:  # the short test summary line: the fault's code and reason, not just its type
+            crash.message = summary
     found = item.stash.get(_FAKE, None)
-    if found is not None and report.when == "call" and report.failed:
+    if found is not None:
         journal = found[0].journal.report()
-        if journal not in str(report.longrepr):  # verify() failures carry it already
+        # verify() and the journal's assertions carry it in their message already: show it once.
+        if error is None or journal not in _messages(error):
             report.sections.append(("ips-mock journal", journal))
     return report
+
+
+def _messages(error: BaseException) -> str:
+    """The text of ``error`` and of the exceptions it was raised from or during."""
+    texts, seen = [], set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        texts.append(str(current))
+        current = current.__cause__ or current.__context__
+    return "\n".join(texts)
+
+
+def ips_fault_summary(error: BaseException) -> str | None:
+    """``ipsApiFault 30000: <reason>`` for a zeep ``Fault`` or a suds ``WebFault`` whose detail is an IPS fault
+    (a ``code`` and a ``reason``), else None. Neither library is imported here unless the test already did."""
+    zeep_exceptions = sys.modules.get("zeep.exceptions")
+    if zeep_exceptions is not None and isinstance(error, zeep_exceptions.Fault):
+        detail: Any = getattr(error, "detail", None)
+        for element in detail if detail is not None else ():
+            if not isinstance(element.tag, str):
+                continue  # a comment or processing instruction
+            code, reason = element.findtext("{*}code"), element.findtext("{*}reason")
+            if code is not None:
+                return _summary(re.sub(r"^\{.*\}", "", element.tag), code, reason)
+    suds = sys.modules.get("suds")
+    if suds is not None and isinstance(error, getattr(suds, "WebFault", ())):
+        detail = getattr(getattr(error, "fault", None), "detail", None)
+        try:
+            items = list(detail) if detail is not None else []  # a suds Object iterates as (name, value)
+        except TypeError:
+            items = []
+        for name, value in items:
+            code = getattr(value, "code", None)
+            if code is not None:
+                return _summary(str(name), str(code), getattr(value, "reason", None))
+    return None
+
+
+def _summary(kind: str, code: str, reason: object) -> str:
+    return f"{kind} {code.strip()}: {str(reason).strip()}" if reason is not None else f"{kind} {code.strip()}"
 
 
 @pytest.fixture
