@@ -84,9 +84,18 @@ def _basic(authorization: str | None) -> tuple[str, str] | None:
     if scheme.lower() != "basic" or not token.strip():
         return None
     try:
-        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None  # a malformed Basic header counts as no Basic header
+        raw = base64.b64decode(token.strip(), validate=True)
+    except binascii.Error:
+        try:
+            # suds-community 1.2.0's HttpAuthenticated encodes with the URL-safe alphabet ('-', '_'): accepted
+            # as a lenient fallback (README "Choices").
+            raw = base64.b64decode(token.strip(), altchars=b"-_", validate=True)
+        except binascii.Error:
+            return None  # a malformed Basic header counts as no Basic header
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
     user, sep, password = decoded.partition(":")
     return (user, password) if sep else None
 
