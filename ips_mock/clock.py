@@ -95,8 +95,9 @@ class FakeClock:
         self.mode: ClockMode = mode
         self._monotonic = monotonic
         # In UTC: adding a timedelta to a zoned datetime adds wall-clock time, wrong across a DST change.
-        self._manual = _aware(start, "the clock start").astimezone(_dt.UTC)
-        self._since = monotonic()  # wall mode: the real instant at which the clock showed _manual
+        # The instant the own clock showed, and the monotonic reading then (wall mode counts on from it): one
+        # tuple, so a reader on another thread never pairs an old instant with a new reading.
+        self._anchor = (_aware(start, "the clock start").astimezone(_dt.UTC), monotonic())
 
     @property
     def source(self) -> str:
@@ -105,12 +106,13 @@ class FakeClock:
         return freezer.name if freezer is not None else self.mode
 
     def _own(self) -> _dt.datetime:
+        instant, since = self._anchor
         if self.mode == "manual":
-            return self._manual
-        return self._manual + _dt.timedelta(seconds=self._monotonic() - self._since)
+            return instant
+        return instant + _dt.timedelta(seconds=self._monotonic() - since)
 
     def _set_own(self, instant: _dt.datetime) -> None:
-        self._manual, self._since = instant, self._monotonic()
+        self._anchor = (instant, self._monotonic())
 
     def now(self) -> _dt.datetime:
         freezer = active_freezer()

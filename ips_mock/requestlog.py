@@ -128,7 +128,7 @@ class RequestLog:
         exchange = exchanges[-1] if exchanges else None
         if exchange is not None:
             instant = exchange.virtual_time
-            status = exchange.status if exchange.status else status
+            status = exchange.status  # 0 for a connection a scenario dropped
         else:
             instant = self._virtual_time(tenant) if _is_admin(path, tenant) else None
         line = RequestLine(
