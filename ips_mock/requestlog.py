@@ -148,7 +148,9 @@ class RequestLog:
         if exchange is not None and self.logger.isEnabledFor(logging.DEBUG):
             for name, data in (("request", exchange.request_body), ("reply", exchange.reply_body)):
                 if data:
-                    text = data[:_BODY_PREVIEW].decode("utf-8", errors="replace")
+                    # One line per record: a body's own line breaks are written as \n.
+                    text = data[:_BODY_PREVIEW].decode("utf-8", errors="replace").replace("\r", "\\r")
+                    text = text.replace("\n", "\\n")
                     more = f"… ({len(data)} bytes)" if len(data) > _BODY_PREVIEW else ""
                     self.logger.debug("%s body of #%d: %s%s", name, exchange.seq, text, more)
 
