@@ -120,6 +120,19 @@ TIME = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
 MS = r"\d+\.\dms"
 
 
+TEXT_LINES = [
+    rf"{TIME} INFO    POST /scene7/services/IpsApiService tenant=- op=getCompanyInfo caller=admin@example.com "
+    rf"virtual=2026-01-05T09:00:00.000-08:00 status=200 {MS}",
+    rf"{TIME} WARNING POST /scene7/services/IpsApiService tenant=- op=getCompanyInfo caller=- "
+    rf'virtual=2026-01-05T09:00:00.000-08:00 status=500 fault=10001 reason="Invalid username/password" {MS}',
+    rf"{TIME} INFO    POST /__admin/clock/advance tenant=- op=- caller=- "
+    rf"virtual=2026-01-05T09:01:30.000-08:00 status=200 {MS}",
+    rf"{TIME} INFO    POST /t/alice/scene7/services/IpsApiService tenant=alice op=getCompanyInfo "
+    rf"caller=user@example.com virtual=2026-01-05T09:00:00.000-08:00 status=200 {MS}",
+]
+"""The four lines _three_requests writes, as --log-format text writes them."""
+
+
 def test_text_log_has_one_line_per_request_and_no_escapes_into_a_pipe(tmp_path: Path) -> None:
     with serving(tmp_path) as server:
         assert server.url.startswith("http://127.0.0.1:")
@@ -130,16 +143,7 @@ def test_text_log_has_one_line_per_request_and_no_escapes_into_a_pipe(tmp_path: 
     assert "\x1b" not in server.err
     lines = server.err.splitlines()
     assert len(lines) == 4, server.err
-    patterns = [
-        rf"{TIME} INFO    POST /scene7/services/IpsApiService tenant=- op=getCompanyInfo caller=admin@example.com "
-        rf"virtual=2026-01-05T09:00:00.000-08:00 status=200 {MS}",
-        rf"{TIME} WARNING POST /scene7/services/IpsApiService tenant=- op=getCompanyInfo caller=- "
-        rf'virtual=2026-01-05T09:00:00.000-08:00 status=500 fault=10001 reason="Invalid username/password" {MS}',
-        rf"{TIME} INFO    POST /__admin/clock/advance tenant=- op=- caller=- "
-        rf"virtual=2026-01-05T09:01:30.000-08:00 status=200 {MS}",
-        rf"{TIME} INFO    POST /t/alice/scene7/services/IpsApiService tenant=alice op=getCompanyInfo "
-        rf"caller=user@example.com virtual=2026-01-05T09:00:00.000-08:00 status=200 {MS}",
-    ]
+    patterns = TEXT_LINES
     for line, pattern in zip(lines, patterns, strict=True):
         assert re.fullmatch(pattern, line), line
 
@@ -296,3 +300,20 @@ def test_basic_challenge_option_reaches_every_fake(tmp_path: Path) -> None:
             assert server.post_soap(envelope, auth=("admin@example.com", "password"), path=path).status_code == 200
         server.stop()
     assert "status=401" in server.err
+
+
+def test_readme_log_examples_are_what_serve_writes(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    text_block = readme.split("`--log-format text` (the default):\n\n```\n", 1)[1].split("```", 1)[0]
+    for line, pattern in zip(text_block.splitlines(), TEXT_LINES, strict=True):
+        assert re.fullmatch(pattern, line), line
+    json_block = readme.split("`--log-format json` writes", 1)[1].split("```json\n", 1)[1].split("```", 1)[0]
+    example = json.loads(json_block)
+    with serving(tmp_path, "--log-format", "json", "--log-level", "warning") as server:
+        _three_requests(server)
+        server.stop()
+    written = json.loads(server.err)
+    assert list(example) == list(written)
+    assert {k: v for k, v in example.items() if k not in ("time", "durationMs")} == {
+        k: v for k, v in written.items() if k not in ("time", "durationMs")
+    }
