@@ -147,6 +147,8 @@ def build_runtime(scenario: Scenario) -> tuple[State, IpsService, Injector]:
     against the IPS types, in line order."""
     problems = check_scenario(scenario)
     state = scenario.build_state()
+    for company in scenario.companies:  # every company has its root folder from the start
+        state.catalog.ensure_folder(company.id, company.root_path, scenario.start)
     service = IpsService(state, zone=scenario.zone, misfire=scenario.misfire, behaviours=scenario.behaviour_for)
     problems += install_jobs(scenario, state, service)
     if problems:

@@ -22,8 +22,9 @@ from .model.handles import JobHandle, parse_job_handle
 from .model.jobs import JobDefinition, JobLog, JobLogDetail, Run, Trigger, TriggerState
 from .model.jobspec import spec_problems
 from .model.jobtypes import JOB_TYPES, SUBMITTABLE_JOB_TYPES, echo_spec
-from .model.roles import ADMIN_ROLES, may_call
+from .model.roles import ADMIN_ROLES
 from .scheduler import Misfire, Scheduler
+from .services import AssetService
 
 __all__ = ["BehaviourChooser", "IpsService", "LogPage"]
 
@@ -47,7 +48,7 @@ def _default_behaviour(name: str, job_type: str) -> Behaviour:
     return DEFAULT_BEHAVIOUR
 
 
-class IpsService:
+class IpsService(AssetService):
     def __init__(
         self,
         state: State,
@@ -61,47 +62,6 @@ class IpsService:
         # Through self, so a behaviours chooser set later (as tests do) also decides follow-on runs.
         self.scheduler = Scheduler(state, self.zone, misfire, lambda name, job_type: self.behaviours(name, job_type))
         self.behaviours = behaviours
-
-    # ------------------------------------------------------------------------------------------ who is calling
-
-    def authenticate(self, email: str | None, password: str | None, *, access_token: str | None = None) -> User:
-        """The signed-in user, or 10000 (nothing sent), 10002 (unknown user), 10001 (wrong password)."""
-        if not email:
-            if access_token:
-                raise IpsFault(IpsFault.INVALID_CREDENTIALS, "Invalid access token")
-            raise IpsFault(
-                IpsFault.NO_CREDENTIALS,
-                "The request could not be authenticated: send an authHeader with user and password, "
-                "or HTTP Basic credentials",
-            )
-        user = self.state.user_by_email(email)
-        if user is None:
-            raise IpsFault(IpsFault.INVALID_USER, f"Invalid user '{email}'")
-        if password != user.password:
-            raise IpsFault(IpsFault.INVALID_CREDENTIALS, "Invalid username/password")
-        return user
-
-    def authorize(self, caller: User, operation: str) -> None:
-        if not may_call(caller.role, operation):
-            raise IpsFault(
-                IpsFault.NO_OPERATION_PERMISSION,
-                f"User does not have permission to access operation '{operation}'",
-            )
-
-    def company(self, caller: User, handle: str) -> Company:
-        """The company ``handle`` names, if the caller belongs to it: else 20000 (unknown) or 20006 (foreign)."""
-        company = self.state.company_by_handle(handle)
-        if company is None:
-            raise IpsFault(IpsFault.INVALID_COMPANY, f"Invalid company handle '{handle}'")
-        return self._member_company(caller, company)
-
-    def _member_company(self, caller: User, company: Company) -> Company:
-        if not caller.belongs_to(company.id):
-            raise IpsFault(
-                IpsFault.ILLEGAL_COMPANY,
-                f"User '{caller.email}' is not a member of company '{company.name}' ({company.handle})",
-            )
-        return company
 
     # ------------------------------------------------------------------------------------------- operations
 

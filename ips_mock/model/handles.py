@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
-__all__ = ["JobHandle", "company_id_of", "parse_job_handle"]
+__all__ = ["JobHandle", "asset_handle_parts", "company_id_of", "folder_handle_parts", "parse_job_handle"]
 
 _ID: Final = re.compile(r"[0-9]{1,9}")
 _RUN_STAMP: Final = re.compile(r"_\d{4}-\d{2}-\d{2}-\d{2}:\d{2}:\d{2}\.\d{3}(-\d+)?$")
@@ -50,4 +50,21 @@ def parse_job_handle(handle: str) -> JobHandle | None:
             return JobHandle(company_id, "log", run_name=parts[3])
         if _ID.fullmatch(parts[4]):
             return JobHandle(company_id, "run", run_name=parts[3], run_id=int(parts[4]))
+    return None
+
+
+def asset_handle_parts(handle: str) -> tuple[int, int] | None:
+    """(company id, asset id) of an asset handle ``a|<co>|1|<id>``; None for anything else."""
+    parts = handle.strip().split("|")
+    if len(parts) == 4 and parts[0] == "a" and _ID.fullmatch(parts[1]) and _ID.fullmatch(parts[3]):
+        return int(parts[1]), int(parts[3])
+    return None
+
+
+def folder_handle_parts(handle: str) -> tuple[int, str] | None:
+    """(company id, folder path) of a folder handle ``f|<co>|<path>``; None for anything else."""
+    prefix, _, rest = handle.strip().partition("|")
+    company, _, path = rest.partition("|")
+    if prefix == "f" and _ID.fullmatch(company) and path:
+        return int(company), path
     return None

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any, Literal
 
+from .catalog import Catalog
 from .company import Company
 from .handles import company_id_of
 from .jobs import JobDefinition, JobLog, Notification, Run
@@ -44,6 +45,8 @@ class State:
     """(company id, run name) → run id of every run: names are unique per company, and found in constant time."""
     logs: list[JobLog] = field(default_factory=list)
     """Job logs in the order their runs started."""
+    catalog: Catalog = field(default_factory=Catalog)
+    """Every company's folders and assets."""
     outbox: list[Notification] = field(default_factory=list)
     """E-mails and HTTP calls IPS would have sent when runs ended, in order (recorded, never sent)."""
     events: list[Event] = field(default_factory=list)

@@ -1,15 +1,241 @@
-"""Asset and folder operations (searchAssets, getFolderTree, getAssetsByName, …): none modelled yet.
+"""Asset and folder operations: searchAssets, getFolderTree, getAssetsByName, getAssets, getFolders,
+createFolder, deleteFolder, deleteAsset(s), renameAsset, moveAsset(s), searchAssetsByMetadata, getAssociatedAssets.
 
-Until they are, each answers the 30000 "ips-mock does not implement" fault, unless a scenario stubs it.
+``responseFieldArray`` / ``excludeFieldArray`` narrow a reply: each entry is a path of field names, either from the
+Return (``assetArray/items/name``) or from the listed item (``name``, ``imageInfo/fileSize``); a field is kept when
+a ``responseFieldArray`` entry names it, one of its parents or one of its children, and dropped when an
+``excludeFieldArray`` entry names it or a parent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Final
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
 
-from .base import Handler
+from ..model.catalog import Asset, Folder
+from ..services.assets import FolderNode, Outcome
+from .base import Call, Handler
 
 __all__ = ["OPERATIONS"]
 
-OPERATIONS: Final[Mapping[str, Handler]] = {}
+IMAGE_SERVER: Final = "https://s7d1.scene7.com/is/image/"
+"""Where ``ipsImageUrl`` points: Adobe's Image Serving URL shape; ips-mock serves no images."""
+
+_INFO_FIELD: Final = {"Image": "imageInfo", "Video": "videoInfo", "Pdf": "pdfInfo", "Zip": "zipInfo"}
+"""The per-type info element an asset of each type carries (the types whose size and file ips-mock knows)."""
+
+
+def _asset(call: Call, asset: Asset) -> dict[str, Any]:
+    company = call.service.state.companies[asset.company_id]
+    info: dict[str, Any] = {"originalPath": asset.folder, "originalFile": asset.file_name}
+    if asset.type == "Image":
+        info |= {"width": asset.width, "height": asset.height, "fileSize": asset.size, "resolution": 72.0}
+    elif asset.type in ("Video", "Pdf", "Zip"):
+        info["fileSize"] = asset.size
+    out: dict[str, Any] = {
+        "assetHandle": asset.handle,
+        "type": asset.type,
+        "name": asset.name,
+        "fileName": asset.file_name,
+        "folder": asset.folder,
+        "folderHandle": f"f|{asset.company_id}|{asset.folder}",
+        "readyForPublish": asset.ready_for_publish,
+        "trashState": "NotInTrash",
+        "ipsImageUrl": f"{IMAGE_SERVER}{company.root_path.strip('/')}/{asset.name}",
+        "created": call.local(asset.created),
+        "createUser": asset.created_by,
+        "lastModified": call.local(asset.modified),
+        "lastModifyUser": asset.modified_by,
+        "metadataArray": [{"name": k, "value": v} for k, v in sorted(asset.metadata.items())],
+    }
+    if (info_field := _INFO_FIELD.get(asset.type)) is not None:
+        out[info_field] = info
+    return out
+
+
+def _folder(call: Call, folder: Folder, has_subfolders: bool) -> dict[str, Any]:
+    return {
+        "folderHandle": folder.handle,
+        "path": folder.path,
+        "lastModified": call.local(folder.modified),
+        "hasSubfolders": has_subfolders,
+    }
+
+
+def _tree(call: Call, node: FolderNode) -> dict[str, Any]:
+    out = _folder(call, node.folder, node.has_subfolders)
+    out["childLastModified"] = call.local(node.child_last_modified)
+    if node.children:
+        out["subfolderArray"] = [_tree(call, child) for child in node.children]
+    return out
+
+
+def _outcome(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "successCount": outcome.success_count,
+        "warningCount": 0,
+        "errorCount": len(outcome.errors),
+        "errorDetailArray": [
+            {"assetHandle": handle, "code": fault.code, "reason": fault.reason} for handle, fault in outcome.errors
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------------------------- narrowing
+
+
+def _narrowed(call: Call, result: dict[str, Any]) -> dict[str, Any]:
+    include = [e.strip("/") for e in call.params.get("responseFieldArray") or [] if e.strip("/")]
+    exclude = [e.strip("/") for e in call.params.get("excludeFieldArray") or [] if e.strip("/")]
+    if not include and not exclude:
+        return result
+    tops = list(result)
+    include = _absolute(include, tops)
+    exclude = _absolute(exclude, tops)
+    narrowed = _walk(result, "", include, exclude)
+    assert isinstance(narrowed, dict)
+    return narrowed
+
+
+def _absolute(entries: Sequence[str], tops: Sequence[str]) -> list[str]:
+    """Entries as paths from the Return: one that does not start with a Return field is read from each listed item."""
+    out = []
+    for entry in entries:
+        if entry.split("/", 1)[0] in tops:
+            out.append(entry)
+        else:
+            out += [f"{top}/items/{entry}" for top in tops] + [f"{top}/{entry}" for top in tops]
+    return out
+
+
+def _kept(path: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    if any(path == e or path.startswith(e + "/") for e in exclude):
+        return False
+    if not include:
+        return True
+    return any(path == e or path.startswith(e + "/") or e.startswith(path + "/") for e in include)
+
+
+def _walk(value: Any, path: str, include: Sequence[str], exclude: Sequence[str]) -> Any:
+    if isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            child = f"{path}/{key}" if path else key
+            if _kept(child, include, exclude) or (not path and not isinstance(item, list | Mapping)):
+                out[key] = _walk(item, child, include, exclude)
+        return out
+    if isinstance(value, list):
+        return [_walk(item, f"{path}/items", include, exclude) for item in value]
+    return value
+
+
+def _with_narrowing(handler: Handler) -> Handler:
+    def narrowed(call: Call) -> Mapping[str, Any]:
+        return _narrowed(call, dict(handler(call)))
+
+    narrowed.__name__ = handler.__name__
+    return narrowed
+
+
+# --------------------------------------------------------------------------------------------- handlers
+
+
+def search_assets(call: Call) -> Mapping[str, Any]:
+    page = call.service.search_assets(call.caller, call.params)
+    return {"totalRows": page.total_rows, "assetArray": [_asset(call, a) for a in page.assets]}
+
+
+def search_assets_by_metadata(call: Call) -> Mapping[str, Any]:
+    page = call.service.search_assets_by_metadata(call.caller, call.params)
+    wanted = set(call.params.get("responseMetadataArray") or ())
+    return {
+        "totalRows": page.total_rows,
+        "assetSummaryArray": [
+            {
+                "assetHandle": a.handle,
+                "type": a.type,
+                "name": a.name,
+                "folder": a.folder,
+                "filename": a.file_name,
+                "created": call.local(a.created),
+                "createUser": a.created_by,
+                "lastModified": call.local(a.modified),
+                "lastModifyUser": a.modified_by,
+                "metadataArray": [
+                    {"name": k, "value": v} for k, v in sorted(a.metadata.items()) if not wanted or k in wanted
+                ],
+            }
+            for a in page.assets
+        ],
+    }
+
+
+def get_assets_by_name(call: Call) -> Mapping[str, Any]:
+    return {"assetArray": [_asset(call, a) for a in call.service.assets_by_name(call.caller, call.params)]}
+
+
+def get_assets(call: Call) -> Mapping[str, Any]:
+    return {"assetArray": [_asset(call, a) for a in call.service.assets_by_handle(call.caller, call.params)]}
+
+
+def get_folder_tree(call: Call) -> Mapping[str, Any]:
+    return {"folders": _tree(call, call.service.folder_tree(call.caller, call.params))}
+
+
+def get_folders(call: Call) -> Mapping[str, Any]:
+    return {"folderArray": [_folder(call, f, more) for f, more in call.service.folders(call.caller, call.params)]}
+
+
+def create_folder(call: Call) -> Mapping[str, Any]:
+    return {"folderHandle": call.service.create_folder(call.caller, call.now, call.params).handle}
+
+
+def delete_folder(call: Call) -> Mapping[str, Any]:
+    call.service.delete_folder(call.caller, call.params)
+    return {}
+
+
+def delete_asset(call: Call) -> Mapping[str, Any]:
+    call.service.delete_asset(call.caller, call.params)
+    return {}
+
+
+def delete_assets(call: Call) -> Mapping[str, Any]:
+    return _outcome(call.service.delete_assets(call.caller, call.params))
+
+
+def rename_asset(call: Call) -> Mapping[str, Any]:
+    call.service.rename_asset(call.caller, call.now, call.params)
+    return {}
+
+
+def move_asset(call: Call) -> Mapping[str, Any]:
+    call.service.move_asset(call.caller, call.now, call.params)
+    return {}
+
+
+def move_assets(call: Call) -> Mapping[str, Any]:
+    return _outcome(call.service.move_assets(call.caller, call.now, call.params))
+
+
+def get_associated_assets(call: Call) -> Mapping[str, Any]:
+    _, derived = call.service.associated_assets(call.caller, call.params)
+    return {"derivedArray": [_asset(call, a) for a in derived]}
+
+
+OPERATIONS: Final[Mapping[str, Handler]] = {
+    "searchAssets": _with_narrowing(search_assets),
+    "searchAssetsByMetadata": search_assets_by_metadata,
+    "getAssetsByName": _with_narrowing(get_assets_by_name),
+    "getAssets": _with_narrowing(get_assets),
+    "getFolderTree": _with_narrowing(get_folder_tree),
+    "getFolders": _with_narrowing(get_folders),
+    "createFolder": create_folder,
+    "deleteFolder": delete_folder,
+    "deleteAsset": delete_asset,
+    "deleteAssets": delete_assets,
+    "renameAsset": rename_asset,
+    "moveAsset": move_asset,
+    "moveAssets": move_assets,
+    "getAssociatedAssets": _with_narrowing(get_associated_assets),
+}

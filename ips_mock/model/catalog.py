@@ -1,0 +1,186 @@
+"""The asset catalog: each company's folder tree and its assets, as plain entities.
+
+Jobs change it (uploads create and replace assets, publishes mark them, exports read them) and the asset and
+folder operations read and edit it. Handles (README "Choices"): a folder is ``f|<companyId>|<path>`` and an asset
+``a|<companyId>|1|<assetId>``; a path always starts with the company's root path (``Example/``) and a folder path
+ends with ``/``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Final
+
+__all__ = [
+    "ASSET_TYPES",
+    "Asset",
+    "Catalog",
+    "Folder",
+    "asset_type_for",
+    "join_path",
+]
+
+# File extension -> IPS asset type (Asset/type). Anything else is a generic "Image" upload would refuse in IPS;
+# the fake keeps such files as the type their extension suggests, "Image" by default (README "Choices").
+ASSET_TYPES: Final[Mapping[str, str]] = {
+    **dict.fromkeys(("jpg", "jpeg", "png", "gif", "tif", "tiff", "bmp", "psd", "webp", "eps", "ai"), "Image"),
+    **dict.fromkeys(("mp4", "mov", "m4v", "avi", "flv", "f4v", "wmv", "webm", "mpg", "mpeg", "3gp"), "Video"),
+    "pdf": "Pdf",
+    "svg": "Svg",
+    "zip": "Zip",
+    "xml": "Xml",
+    "css": "Css",
+    "js": "Javascript",
+    "swf": "Flash",
+    "indd": "InDesign",
+    "fxg": "Fxg",
+    **dict.fromkeys(("ttf", "otf"), "Font"),
+    **dict.fromkeys(("icc", "icm"), "IccProfile"),
+}
+
+
+def asset_type_for(file_name: str) -> str:
+    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    return ASSET_TYPES.get(extension, "Image")
+
+
+def join_path(root: str, path: str) -> str:
+    """``path`` as a folder path under the company ``root`` (``Example/``): a path already starting with the root
+    is not rooted twice; ``.``/``..`` and repeated slashes are resolved inside the root, never above it."""
+    cleaned = path.strip().replace("\\", "/").strip("/")
+    root_name = root.strip("/")
+    if cleaned == root_name or cleaned.startswith(root_name + "/"):
+        cleaned = cleaned[len(root_name) :].strip("/")
+    normalized = posixpath.normpath("/" + cleaned).lstrip("/") if cleaned else ""
+    return f"{root_name}/{normalized}/" if normalized else f"{root_name}/"
+
+
+@dataclass(slots=True)
+class Folder:
+    company_id: int
+    path: str
+    created: datetime
+    modified: datetime
+
+    @property
+    def handle(self) -> str:
+        return f"f|{self.company_id}|{self.path}"
+
+    @property
+    def parent_path(self) -> str | None:
+        parent = self.path.rstrip("/").rpartition("/")[0]
+        return f"{parent}/" if parent else None
+
+    @property
+    def name(self) -> str:
+        return self.path.rstrip("/").rpartition("/")[2]
+
+
+@dataclass(slots=True)
+class Asset:
+    id: int
+    company_id: int
+    name: str
+    """The asset's IPS name (its "asset ID"): the file name without its extension, unique in the company."""
+    file_name: str
+    folder: str
+    type: str
+    created: datetime
+    modified: datetime
+    created_by: str
+    modified_by: str
+    size: int = 0
+    width: int | None = None
+    height: int | None = None
+    source: str | None = None
+    """Where it came from (a URL, a server path), for log messages and exports."""
+    ready_for_publish: bool = True
+    mask: bool = False
+    publish_state: str = "NotMarkedForPublish"
+    published: datetime | None = None
+    """When a publish job last covered it."""
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def handle(self) -> str:
+        return f"a|{self.company_id}|1|{self.id}"
+
+    @property
+    def path(self) -> str:
+        return self.folder + self.file_name
+
+
+@dataclass
+class Catalog:
+    """Folders and assets of every company, with the look-ups the operations need in constant time."""
+
+    folders: dict[tuple[int, str], Folder] = field(default_factory=dict)
+    assets: dict[int, Asset] = field(default_factory=dict)
+    _by_name: dict[tuple[int, str], int] = field(default_factory=dict)
+    """(company id, asset name) -> asset id: an asset's name is unique in its company (IPS URLs name it alone)."""
+
+    # ------------------------------------------------------------------------------------------- folders
+
+    def folder(self, company_id: int, path: str) -> Folder | None:
+        return self.folders.get((company_id, path))
+
+    def ensure_folder(self, company_id: int, path: str, now: datetime) -> Folder:
+        """The folder at ``path``, created (with its missing parents) when it does not exist yet."""
+        found = self.folders.get((company_id, path))
+        if found is not None:
+            return found
+        parent = path.rstrip("/").rpartition("/")[0]
+        if parent:
+            self.ensure_folder(company_id, parent + "/", now)
+        folder = self.folders[(company_id, path)] = Folder(company_id, path, now, now)
+        return folder
+
+    def subfolders(self, company_id: int, path: str) -> list[Folder]:
+        """The folders directly inside ``path``, by path."""
+        return sorted(
+            (f for (co, p), f in self.folders.items() if co == company_id and f.parent_path == path),
+            key=lambda f: f.path,
+        )
+
+    def delete_folder(self, folder: Folder) -> list[Asset]:
+        """Remove ``folder``, everything below it and their assets; return the assets removed."""
+        removed = [
+            a for a in self.assets.values() if a.company_id == folder.company_id and a.folder.startswith(folder.path)
+        ]
+        for asset in removed:
+            self.remove(asset)
+        for key in [k for k in self.folders if k[0] == folder.company_id and k[1].startswith(folder.path)]:
+            del self.folders[key]
+        return removed
+
+    # -------------------------------------------------------------------------------------------- assets
+
+    def add(self, asset: Asset) -> Asset:
+        self.assets[asset.id] = asset
+        self._by_name[(asset.company_id, asset.name)] = asset.id
+        return asset
+
+    def remove(self, asset: Asset) -> None:
+        self.assets.pop(asset.id, None)
+        self._by_name.pop((asset.company_id, asset.name), None)
+
+    def named(self, company_id: int, name: str) -> Asset | None:
+        asset_id = self._by_name.get((company_id, name))
+        return None if asset_id is None else self.assets.get(asset_id)
+
+    def move(self, asset: Asset, *, folder: str | None = None, name: str | None = None) -> None:
+        """Rename and/or move ``asset`` (the caller checked that the target name is free)."""
+        self._by_name.pop((asset.company_id, asset.name), None)
+        if folder is not None:
+            asset.folder = folder
+        if name is not None:
+            extension = asset.file_name.rpartition(".")[2] if "." in asset.file_name else ""
+            asset.name = name
+            asset.file_name = f"{name}.{extension}" if extension else name
+        self._by_name[(asset.company_id, asset.name)] = asset.id
+
+    def of_company(self, company_id: int) -> Iterator[Asset]:
+        return (a for a in self.assets.values() if a.company_id == company_id)
