@@ -11,14 +11,16 @@ has the log it would have had if the clock had ticked through. Nothing here read
 
 from __future__ import annotations
 
+import heapq
 import math
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
+from .cron import FireSequences
 from .model import State
 from .model.behaviour import DEFAULT_BEHAVIOUR, Behaviour, RunStep
 from .model.jobs import (
@@ -77,10 +79,6 @@ _LABELS: Final = {
 _SUB_TYPES: Final = {"Full": "full", "Incremental": "increment", "FullWithSearch": "fullwithsearch"}
 
 
-def _utc(instant: datetime | None) -> datetime | None:
-    return None if instant is None else instant.astimezone(UTC)
-
-
 def _default_behaviour(name: str, job_type: str) -> Behaviour:
     return DEFAULT_BEHAVIOUR
 
@@ -100,22 +98,31 @@ class Scheduler:
     misfire: Misfire = "fire_all"
     behaviours: Callable[[str, str], Behaviour] = _default_behaviour
     """Picks the behaviour of a follow-on publish run from its job name and job element."""
+    _fire_sequences: FireSequences = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._fire_sequences = FireSequences(self.zone)
 
     # --------------------------------------------------------------------------------------------- driving
 
     def run_until(self, now: datetime) -> int:
         """Run every event due at or before ``now`` in order (and those they schedule, if due); return how many."""
         count = 0
-        while (event := self.state.pop_due(now)) is not None:
+        events = self.state.events
+        definitions = self.state.definitions
+        runs = self.state.runs
+        pop = heapq.heappop
+        while events and events[0][0] <= now:
+            due, _, kind, key, generation = pop(events)
             count += 1
-            if event.kind == "fire":
-                definition = self.state.definitions.get(str(event.key))
-                if definition is not None and event.generation == definition.trigger.generation:
-                    self._scheduled_fire(definition, event.due, now)
+            if kind == "step":
+                run = runs.get(key)  # type: ignore[arg-type]
+                if run is not None and generation == run.generation:
+                    self._step(run, due)
             else:
-                run = self.state.runs.get(int(event.key))
-                if run is not None and event.generation == run.generation:
-                    self._step(run, event.due)
+                definition = definitions.get(key)  # type: ignore[arg-type]
+                if definition is not None and generation == definition.trigger.generation:
+                    self._scheduled_fire(definition, due, now)
         return count
 
     # ---------------------------------------------------------------------------------------------- triggers
@@ -125,7 +132,9 @@ class Scheduler:
         trigger = definition.trigger
         trigger.generation = self.state.new_generation()
         if trigger.schedule is not None:
-            trigger.next_fire = _utc(trigger.schedule.next_after(after, self.zone))
+            # One cron iterator for the trigger from now on: every later fire is its next item.
+            trigger.fires = self._fire_sequences.fires_after(trigger.schedule, after)
+            trigger.next_fire = next(trigger.fires, None)
         elif trigger.exec_time is not None:
             trigger.next_fire = trigger.exec_time.astimezone(UTC)
         if trigger.next_fire is None:
@@ -152,23 +161,26 @@ class Scheduler:
 
     def _scheduled_fire(self, definition: JobDefinition, at: datetime, now: datetime) -> None:
         trigger = definition.trigger
-        schedule = trigger.schedule
-        if schedule is None:
+        if trigger.schedule is None:
             self.fire(definition, at)
             trigger.state = TriggerState.COMPLETE
             trigger.next_fire = None
             return
-        latest = at
+        fires = trigger.fires
+        if fires is None:  # armed by hand, without arm(): start the iterator at this fire
+            fires = trigger.fires = self._fire_sequences.fires_after(trigger.schedule, at)
         if at < now and self.misfire != "fire_all":
             # A fire the clock jumped over: 'skip' runs none of the missed fires, 'fire_once' one for all of them
             # (stamped with the latest). A fire due exactly now is not missed and runs normally.
-            while (n := schedule.next_after(latest, self.zone)) is not None and n < now:
-                latest = n
+            latest = at
+            following = next(fires, None)
+            while following is not None and following < now:
+                latest, following = following, next(fires, None)
             if self.misfire == "fire_once":
                 self.fire(definition, latest)
         else:
             self.fire(definition, at)
-        following = _utc(schedule.next_after(latest, self.zone))
+            following = next(fires, None)
         trigger.generation = self.state.new_generation()
         trigger.next_fire = following
         if following is None:
@@ -185,16 +197,18 @@ class Scheduler:
         """
         job_type = JOB_TYPES[definition.job_type]
         at = at.astimezone(UTC)
-        run_id = self.state.take_run_id()
+        state = self.state
+        run_id = state.take_run_id()
         stamp = run_name(definition.name, at.astimezone(self.zone))
         if initiated_by is not None:
             stamp = f"{initiated_by.name}-{job_type.type_name}"
         name = self._unique_run_name(definition, stamp)
-        company = self.state.companies[definition.company_id]
-        items = tuple(
-            self._work_item(definition, job_type, s, company.root_path)
-            for s in source_items(job_type, definition.submitted)
-        )
+        behaviour = definition.behaviour
+        sources = source_items(job_type, definition.submitted)
+        items: tuple[WorkItem, ...] = ()
+        if sources:
+            root = state.companies[definition.company_id].root_path
+            items = tuple(self._work_item(definition, job_type, s, root) for s in sources)
         log = JobLog(
             company_id=definition.company_id,
             run_id=run_id,
@@ -218,11 +232,12 @@ class Scheduler:
             last_progress_update=at,
             items=items,
             log=log,
-            plan=definition.behaviour.plan(),
+            plan=behaviour.plan(),
             initiated_by=initiated_by.name if initiated_by is not None else None,
         )
-        self.state.runs[run_id] = run
-        self.state.run_names[(definition.company_id, name)] = run_id
+        if behaviour.start_lag > state.max_start_lag:
+            state.max_start_lag = behaviour.start_lag
+        state.add_run(run)
         self._schedule_next_step(run)
         return run
 
@@ -255,13 +270,14 @@ class Scheduler:
     def _step(self, run: Run, at: datetime) -> None:
         step = run.plan[run.next_step]
         run.next_step += 1
-        if step.kind == "wait":
-            run.state = RunState.WAITING_COORDINATOR
-        elif step.kind == "start":
-            self._start(run, at)
-        elif step.kind == "progress":
+        kind = step.kind
+        if kind == "progress":
             self._progress(run, at, step.progress, step.message)
-        elif step.kind == "stopped":
+        elif kind == "start":
+            self._start(run, at)
+        elif kind == "wait":
+            run.state = RunState.WAITING_COORDINATOR
+        elif kind == "stopped":
             self._stopped(run, at)
         else:
             self._finish(run, at)
@@ -283,9 +299,9 @@ class Scheduler:
         ]
         if run.initiated_by is not None:
             log.details.append(JobLogDetail("InitiatingJobName", at, run.initiated_by, localized=False))
-        self.state.logs.append(log)
+        self.state.add_log(log)
         if job_type.task_type is not None:
-            run.tasks = [TaskProgress(job_type.task_type, "Processing", 0, 0, len(run.items), 0.0, "", at)]
+            run.tasks = (TaskProgress(job_type.task_type, "Processing", 0, 0, len(run.items), 0.0, "", at),)
 
     def _progress(self, run: Run, at: datetime, progress: int, message: str | None) -> None:
         if run.state is not RunState.RUNNING:
@@ -297,6 +313,8 @@ class Scheduler:
         self._complete_items(run, at, math.floor(len(run.items) * progress / 100))
 
     def _complete_items(self, run: Run, at: datetime, upto: int) -> None:
+        if not run.items and not run.tasks:  # nothing to complete and no task to report on
+            return
         behaviour = run.definition.behaviour
         plan = JOB_TYPES[run.definition.job_type].log
         n = len(run.items)
@@ -304,6 +322,7 @@ class Scheduler:
         first_warning = max(0, first_error - behaviour.warning_items)
         log = run.log
         upload = JOB_TYPES[run.definition.job_type].task_type is not None
+        add = self.state.add_detail
         for index in range(run.items_done, min(upto, n)):
             item = run.items[index]
             if index >= first_error:
@@ -321,7 +340,8 @@ class Scheduler:
                 else:
                     log.file_success_count += 1
                 log.transfer_success_count += upload
-            log.details.append(
+            add(
+                log,
                 JobLogDetail(
                     log_type,
                     at,
@@ -330,7 +350,7 @@ class Scheduler:
                     asset_name=item.name,
                     asset_type=item.asset_type,
                     asset_handle=item.asset_handle,
-                )
+                ),
             )
         run.items_done = max(run.items_done, min(upto, n))
         for task in run.tasks:
@@ -354,15 +374,17 @@ class Scheduler:
     def _follow_on(self, run: Run, at: datetime) -> None:
         """Start the job's follow-on publish job, if it has one (and, with postJobOnlyIfFiles, if files came in)."""
         parent = run.definition
-        field = next((f for f in _FOLLOW_ONS if f in parent.submitted), None)
-        if field is None:
+        for follow_field in _FOLLOW_ONS:
+            if follow_field in parent.submitted:
+                break
+        else:
             return
         log = run.log
         processed = log.file_success_count + log.file_warning_count + log.file_update_count
         if parent.submitted.get("postJobOnlyIfFiles") and processed == 0:
             return
-        element = _FOLLOW_ONS[field]
-        spec = parent.submitted[field]
+        element = _FOLLOW_ONS[follow_field]
+        spec = parent.submitted[follow_field]
         root = self.state.companies[parent.company_id].root_path
         follow_on = replace(
             parent,
@@ -378,17 +400,20 @@ class Scheduler:
         job_type = JOB_TYPES[run.definition.job_type]
         run.log.details.append(JobLogDetail(job_type.log.end, at, "end", (_LABELS[job_type.type_name],)))
         run.log.end_date = at
-        run.state = RunState.DONE
-        run.ended_at = at
         run.last_progress_update = at
         for task in run.tasks:
             task.task_state = task_state
             task.last_progress_update = at
+        self.state.end_run(run, at)
         self._notify(run, at, stopped=stopped)
 
     def _notify(self, run: Run, at: datetime, *, stopped: bool) -> None:
         """Record what IPS would send now: e-mail per emailSetting, then the completion/post HTTP call."""
         definition, log = run.definition, run.log
+        submitted = definition.submitted
+        setting = submitted.get("emailSetting", "None")
+        if setting == "None" and "httpCompletionUrl" not in submitted and "postHttpUrl" not in submitted:
+            return  # nothing to send (the common case, decided without building anything)
         outcome: Literal["success", "warning", "error", "stopped"]
         if stopped:
             outcome = "stopped"
@@ -398,7 +423,6 @@ class Scheduler:
             outcome = "warning"
         else:
             outcome = "success"
-        setting = definition.submitted.get("emailSetting", "None")
         wanted = {
             "All": True,
             "JobCompletion": True,

@@ -9,9 +9,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from ..cron import CronSchedule
     from .behaviour import Behaviour, RunStep
 
@@ -57,7 +59,7 @@ class TriggerState(enum.Enum):
     NONE = "None"
 
 
-@dataclass
+@dataclass(slots=True)
 class Trigger:
     """When a definition fires: once (``exec_time``, or at submission) or on a schedule."""
 
@@ -67,9 +69,11 @@ class Trigger:
     next_fire: datetime | None = None
     generation: int = 0
     """Renewed (from State.new_generation) on every re-arm, pause and delete, so earlier fire events are ignored."""
+    fires: Iterator[datetime] | None = field(default=None, repr=False, compare=False)
+    """The schedule's fires after ``next_fire`` (UTC), one cron iterator for the trigger's life; set by arm()."""
 
 
-@dataclass
+@dataclass(slots=True)
 class JobDefinition:
     """What submitJob created: a named job of one type with its normalized spec and its trigger."""
 
@@ -89,10 +93,11 @@ class JobDefinition:
     submitted_at: datetime
     behaviour: Behaviour
     deleted: bool = False
+    handle: str = field(init=False, repr=False, compare=False)
+    """The submit handle ``j|<co>|<jobName>||``."""
 
-    @property
-    def handle(self) -> str:
-        return f"j|{self.company_id}|{self.name}||"
+    def __post_init__(self) -> None:
+        self.handle = f"j|{self.company_id}|{self.name}||"
 
     @property
     def scheduled(self) -> bool:
@@ -104,7 +109,7 @@ class JobDefinition:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class TaskProgress:
     task_type: str
     task_state: str
@@ -116,7 +121,7 @@ class TaskProgress:
     last_progress_update: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Notification:
     """What IPS would send when a run ends: an e-mail (per emailSetting) or an HTTP call (httpCompletionUrl,
     postHttpUrl). ips-mock records it in ``State.outbox`` and never sends it."""
@@ -132,7 +137,7 @@ class Notification:
     locale: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkItem:
     """One thing a run processes (a URL, a file, an asset) and the asset it results in."""
 
@@ -143,9 +148,11 @@ class WorkItem:
     path: str
 
 
-@dataclass
-class JobLogDetail:
-    """One job log entry. ``message`` is a template key rendered in the reader's locale, or a literal value."""
+class JobLogDetail(NamedTuple):
+    """One job log entry. ``message`` is a template key rendered in the reader's locale, or a literal value.
+
+    Immutable, and a tuple: a finished log's entries hold only strings and instants, so the garbage collector
+    stops tracking them, and a long history costs no collection time."""
 
     log_type: str
     date_created: datetime
@@ -157,7 +164,7 @@ class JobLogDetail:
     asset_handle: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class JobLog:
     """The log of one run, written as the run goes (details accumulate; ``end_date`` is set at the end)."""
 
@@ -182,13 +189,15 @@ class JobLog:
     transfer_warning_count: int = 0
     fatal_error: bool = False
     details: list[JobLogDetail] = field(default_factory=list)
+    started: int = 0
+    """Where the run's start puts the log among all logs (State keeps logs in start order); 0 before it starts."""
 
     @property
     def handle(self) -> str:
         return f"j|{self.company_id}||{self.run_name}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Run:
     """One execution of a definition: what getActiveJobs shows while it lives."""
 
@@ -205,7 +214,7 @@ class Run:
     plan: tuple[RunStep, ...]
     next_step: int = 0
     items_done: int = 0
-    tasks: list[TaskProgress] = field(default_factory=list)
+    tasks: tuple[TaskProgress, ...] = ()
     generation: int = 0
     """Renewed when the plan changes (stop, delete), so events scheduled for the old plan are ignored."""
     ended_at: datetime | None = None
