@@ -26,7 +26,8 @@ from .model.behaviour import DEFAULT_BEHAVIOUR, Behaviour, RunStep
 from .model.jobs import (
     JobDefinition,
     JobLog,
-    JobLogDetail,
+    LogEntry,
+    LogRecord,
     Notification,
     Run,
     RunState,
@@ -76,6 +77,9 @@ _LABELS: Final = {
     "AutomatedSetGeneration": "Automated set generation",
 }
 
+_LABEL_ARGS: Final = {type_name: (label,) for type_name, label in _LABELS.items()}
+"""The arguments of the begin and end messages, one tuple per job kind."""
+
 _SUB_TYPES: Final = {"Full": "full", "Incremental": "increment", "FullWithSearch": "fullwithsearch"}
 
 
@@ -99,6 +103,7 @@ class Scheduler:
     behaviours: Callable[[str, str], Behaviour] = _default_behaviour
     """Picks the behaviour of a follow-on publish run from its job name and job element."""
     _fire_sequences: FireSequences = field(init=False, repr=False)
+    _openings: dict[tuple[str, str, int], tuple[LogEntry, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._fire_sequences = FireSequences(self.zone)
@@ -290,18 +295,29 @@ class Scheduler:
         run.progress_message = job_type.progress_message
         run.last_progress_update = at
         log = run.log
-        log.details += [
-            JobLogDetail(job_type.log.begin, at, "begin", (_LABELS[job_type.type_name],)),
-            JobLogDetail("OriginalJobName", at, definition.name, localized=False),
-            JobLogDetail("JobType", at, job_type.type_name, localized=False),
-            JobLogDetail("JobClient", at, JOB_CLIENT, localized=False),
-            JobLogDetail("TotalFileCount", at, str(len(run.items)), localized=False),
-        ]
+        log.opening = self._opening(definition.name, job_type, len(run.items))
+        log.opened_at = at
         if run.initiated_by is not None:
-            log.details.append(JobLogDetail("InitiatingJobName", at, run.initiated_by, localized=False))
+            self.state.add_entries(log, [("InitiatingJobName", at, run.initiated_by, (), False, None, None, None)])
         self.state.add_log(log)
         if job_type.task_type is not None:
             run.tasks = (TaskProgress(job_type.task_type, "Processing", 0, 0, len(run.items), 0.0, "", at),)
+
+    def _opening(self, job_name: str, job_type: JobType, items: int) -> tuple[LogEntry, ...]:
+        """The entries a log opens with: the begin entry and the information entries (README "Job types")."""
+        key = (job_name, job_type.element, items)
+        opening = self._openings.get(key)
+        if opening is None:
+            if len(self._openings) >= 10_000:  # a cache, kept small when job names never repeat
+                self._openings.clear()
+            opening = self._openings[key] = (
+                (job_type.log.begin, "begin", _LABEL_ARGS[job_type.type_name], True),
+                ("OriginalJobName", job_name, (), False),
+                ("JobType", job_type.type_name, (), False),
+                ("JobClient", JOB_CLIENT, (), False),
+                ("TotalFileCount", str(items), (), False),
+            )
+        return opening
 
     def _progress(self, run: Run, at: datetime, progress: int, message: str | None) -> None:
         if run.state is not RunState.RUNNING:
@@ -322,7 +338,7 @@ class Scheduler:
         first_warning = max(0, first_error - behaviour.warning_items)
         log = run.log
         upload = JOB_TYPES[run.definition.job_type].task_type is not None
-        add = self.state.add_detail
+        records: list[LogRecord] = []
         for index in range(run.items_done, min(upto, n)):
             item = run.items[index]
             if index >= first_error:
@@ -340,18 +356,8 @@ class Scheduler:
                 else:
                     log.file_success_count += 1
                 log.transfer_success_count += upload
-            add(
-                log,
-                JobLogDetail(
-                    log_type,
-                    at,
-                    key,
-                    (item.path,),
-                    asset_name=item.name,
-                    asset_type=item.asset_type,
-                    asset_handle=item.asset_handle,
-                ),
-            )
+            records.append((log_type, at, key, (item.path,), True, item.name, item.asset_type, item.asset_handle))
+        self.state.add_entries(log, records)
         run.items_done = max(run.items_done, min(upto, n))
         for task in run.tasks:
             task.num_processed = run.items_done
@@ -363,7 +369,9 @@ class Scheduler:
         behaviour = run.definition.behaviour
         if behaviour.fatal_error is not None:
             run.log.fatal_error = True
-            run.log.details.append(JobLogDetail("FatalError", at, "fatal", (behaviour.fatal_error,)))
+            self.state.add_entries(
+                run.log, [("FatalError", at, "fatal", (behaviour.fatal_error,), True, None, None, None)]
+            )
         else:
             self._complete_items(run, at, len(run.items))
             run.progress = 100
@@ -398,7 +406,8 @@ class Scheduler:
 
     def _end(self, run: Run, at: datetime, task_state: str, *, stopped: bool = False) -> None:
         job_type = JOB_TYPES[run.definition.job_type]
-        run.log.details.append(JobLogDetail(job_type.log.end, at, "end", (_LABELS[job_type.type_name],)))
+        end = (job_type.log.end, at, "end", _LABEL_ARGS[job_type.type_name], True, None, None, None)
+        self.state.add_entries(run.log, [end])
         run.log.end_date = at
         run.last_progress_update = at
         for task in run.tasks:
@@ -445,13 +454,14 @@ class Scheduler:
         if run.state in (RunState.STOPPING, RunState.DONE):
             return
         at = at.astimezone(UTC)
-        if not run.log.details:  # stopped before it started: the log still records the stop
+        if run.log.opened_at is None:  # stopped before it started: the log still records the stop
             self._start(run, at)
         run.state = RunState.STOPPING
         run.last_progress_update = at
         for task in run.tasks:
             task.task_state = "Stopping"
-        run.log.details.append(JobLogDetail("FileCancel", at, "stopped", (run.definition.name, by)))
+        stopped = ("FileCancel", at, "stopped", (run.definition.name, by), True, None, None, None)
+        self.state.add_entries(run.log, [stopped])
         # Replace what is left of the plan with the end of the stop; steps scheduled for the old plan are void.
         run.generation = self.state.new_generation()
         done_at = at + run.definition.behaviour.stop_delay - run.trigger_time
@@ -459,8 +469,11 @@ class Scheduler:
         self._schedule_next_step(run)
 
     def _stopped(self, run: Run, at: datetime) -> None:
-        for item in run.items[run.items_done :]:
-            run.log.details.append(
-                JobLogDetail("FileCancel", at, "cancel", (item.path,), asset_name=item.name, asset_type=item.asset_type)
-            )
+        self.state.add_entries(
+            run.log,
+            [
+                ("FileCancel", at, "cancel", (item.path,), True, item.name, item.asset_type, None)
+                for item in run.items[run.items_done :]
+            ],
+        )
         self._end(run, at, "Done", stopped=True)

@@ -24,6 +24,7 @@ from .model.jobs import JobDefinition, JobLog, JobLogDetail, Run, Trigger, Trigg
 from .model.jobspec import spec_problems
 from .model.jobtypes import JOB_TYPES, SUBMITTABLE_JOB_TYPES, echo_spec
 from .model.roles import ADMIN_ROLES, may_call
+from .model.state import Retention
 from .scheduler import Misfire, Scheduler
 
 __all__ = ["BehaviourChooser", "IpsService", "LogPage"]
@@ -57,8 +58,13 @@ class IpsService:
         zone: ZoneInfo | None = None,
         misfire: Misfire = "fire_all",
         behaviours: BehaviourChooser = _default_behaviour,
+        retention: Retention | None = None,
     ) -> None:
+        """``retention`` (default: the state's own, ``Retention()`` unless built otherwise) bounds how many finished
+        runs and logs are kept; it applies from the next run that ends."""
         self.state = state
+        if retention is not None:
+            state.retention = retention
         self.zone = zone or ZoneInfo("America/Los_Angeles")
         # Through self, so a behaviours chooser set later (as tests do) also decides follow-on runs.
         self.scheduler = Scheduler(state, self.zone, misfire, lambda name, job_type: self.behaviours(name, job_type))
@@ -503,12 +509,12 @@ class IpsService:
         descending = self._direction(p.get("sortDirection"), "Ascending")
         pages = []
         for log in logs:
-            details = [d for d in log.details if types is None or d.log_type in types]
-            order = {id(d): i for i, d in enumerate(log.details)}
-            details.sort(
-                key=lambda d: (d.log_type if sort_by == "LogType" else "", d.date_created, order[id(d)]),
+            chosen = [(i, d) for i, d in enumerate(log.details) if types is None or d.log_type in types]
+            chosen.sort(
+                key=lambda pair: (pair[1].log_type if sort_by == "LogType" else "", pair[1].date_created, pair[0]),
                 reverse=descending,
             )
+            details = [d for _, d in chosen]
             first = (page - 1) * per_page
             pages.append(LogPage(log, len(details), details[first : first + per_page]))
         return pages

@@ -21,6 +21,8 @@ __all__ = [
     "JobDefinition",
     "JobLog",
     "JobLogDetail",
+    "LogEntry",
+    "LogRecord",
     "Notification",
     "Run",
     "RunState",
@@ -148,11 +150,19 @@ class WorkItem:
     path: str
 
 
+LogEntry = tuple[str, str, tuple[str, ...], bool]
+"""An undated log entry: (log type, message, message arguments, localized)."""
+
+LogRecord = tuple[str, datetime, str, tuple[str, ...], bool, str | None, str | None, str | None]
+"""A written log entry as a log stores it: the fields of :class:`JobLogDetail`, in order, in a plain tuple. The
+garbage collector stops tracking plain tuples of strings and instants (never a named tuple's), so a long history
+of entries costs no collection time."""
+
+
 class JobLogDetail(NamedTuple):
     """One job log entry. ``message`` is a template key rendered in the reader's locale, or a literal value.
 
-    Immutable, and a tuple: a finished log's entries hold only strings and instants, so the garbage collector
-    stops tracking them, and a long history costs no collection time."""
+    What readers get; a log stores its entries as :data:`LogRecord` tuples."""
 
     log_type: str
     date_created: datetime
@@ -188,13 +198,31 @@ class JobLog:
     transfer_error_count: int = 0
     transfer_warning_count: int = 0
     fatal_error: bool = False
-    details: list[JobLogDetail] = field(default_factory=list)
+    opening: tuple[LogEntry, ...] = ()
+    """The entries every log of the job opens with (its begin entry, OriginalJobName, JobType, ...), dated
+    ``opened_at``: one tuple shared by all the job's logs, so a run costs no copies of them."""
+    opened_at: datetime | None = None
+    entries: tuple[LogRecord, ...] = ()
+    """The entries after the opening ones, in the order they were written (see :data:`LogRecord`)."""
     started: int = 0
     """Where the run's start puts the log among all logs (State keeps logs in start order); 0 before it starts."""
 
     @property
     def handle(self) -> str:
         return f"j|{self.company_id}||{self.run_name}"
+
+    @property
+    def details(self) -> list[JobLogDetail]:
+        """Every entry of the log in the order written (a new list: for reading)."""
+        at = self.opened_at
+        opening = (
+            [] if at is None else [JobLogDetail(t, at, m, args, localized) for t, m, args, localized in self.opening]
+        )
+        return opening + [JobLogDetail._make(record) for record in self.entries]
+
+    @property
+    def detail_count(self) -> int:
+        return (len(self.opening) if self.opened_at is not None else 0) + len(self.entries)
 
 
 @dataclass(slots=True)

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Final, Literal
 
 from .company import Company
 from .handles import company_id_of
-from .jobs import JobDefinition, JobLog, JobLogDetail, Notification, Run, RunState
+from .jobs import JobDefinition, JobLog, LogRecord, Notification, Run, RunState
 from .user import User
 
 __all__ = ["Dropped", "Event", "Retention", "State"]
@@ -170,10 +170,13 @@ class State:
         self._company_logs.setdefault(log.company_id, {})[log.run_id] = log
         self._job_logs.setdefault((log.company_id, log.original_job_name), {})[log.run_id] = log
 
-    def add_detail(self, log: JobLog, detail: JobLogDetail) -> None:
-        log.details.append(detail)
-        if detail.asset_handle is not None:
-            self._asset_logs.setdefault(detail.asset_handle, {})[log.run_id] = log
+    def add_entries(self, log: JobLog, records: Iterable[LogRecord]) -> None:
+        """Append entries to ``log`` (indexing those about an asset)."""
+        added = tuple(records)
+        log.entries += added
+        for record in added:
+            if (asset_handle := record[7]) is not None:
+                self._asset_logs.setdefault(asset_handle, {})[log.run_id] = log
 
     def end_run(self, run: Run, at: datetime) -> None:
         """``run`` is Done at ``at``: no longer active; finished runs beyond the retention policy are dropped."""
@@ -209,13 +212,13 @@ class State:
         del same_job[run.id]
         if not same_job:
             del self._job_logs[key]
-        for detail in log.details:
-            if detail.asset_handle is not None and (same_asset := self._asset_logs.get(detail.asset_handle)):
+        for record in log.entries:  # the opening entries are never about an asset
+            if (asset_handle := record[7]) is not None and (same_asset := self._asset_logs.get(asset_handle)):
                 same_asset.pop(run.id, None)
                 if not same_asset:
-                    del self._asset_logs[detail.asset_handle]
+                    del self._asset_logs[asset_handle]
         self.dropped.runs += 1
-        self.dropped.details += len(log.details)
+        self.dropped.details += log.detail_count
 
     # ------------------------------------------------------------------------------------------ events
 
