@@ -81,7 +81,8 @@ def test_old_finished_runs_go_with_their_logs_and_are_counted() -> None:
     assert sorted(state.runs) == list(range(1001 + fired - 62, 1001 + fired))
     assert len(state.run_names) == len(state.runs)
     oldest = min(state.runs.values(), key=lambda r: r.id)
-    assert oldest.ended_at is not None and oldest.ended_at >= START + timedelta(hours=2)
+    assert oldest.ended_at is not None
+    assert oldest.ended_at >= START + timedelta(hours=2)
     # A dropped run's handle is unknown, as any handle the fake never had.
     with pytest.raises(IpsFault, match="unknown job handle"):
         service.job_log_details(
@@ -90,9 +91,7 @@ def test_old_finished_runs_go_with_their_logs_and_are_counted() -> None:
 
 
 def test_the_count_is_per_company_and_active_runs_are_never_dropped() -> None:
-    service = _service(
-        Retention(finished_runs_per_company=3, keep_for=timedelta(0)), {"stuck": Behaviour(stuck=True)}
-    )
+    service = _service(Retention(finished_runs_per_company=3, keep_for=timedelta(0)), {"stuck": Behaviour(stuck=True)})
     _submit(service, "stuck-first")
     _submit(service, "minutely", execSchedule="0 * * * * ?")
     _submit(service, "quarterly", execSchedule="0 */15 * * * ?", company="c|200")

@@ -57,12 +57,9 @@ class Behaviour:
     stop_delay: timedelta = timedelta(seconds=1)
     """How long a stopped run stays ``Stopping`` before it is ``Done``."""
 
+    @cached_property
     def plan(self) -> tuple[RunStep, ...]:
         """The run's steps in time order: one immutable tuple per behaviour, shared by all its runs."""
-        return self._plan
-
-    @cached_property
-    def _plan(self) -> tuple[RunStep, ...]:
         steps = []
         running_at = self.start_delay
         if self.waiting > timedelta(0):

@@ -157,18 +157,27 @@ class State:
 
     def add_run(self, run: Run) -> None:
         """A run fired: kept, named and active."""
+        company_id = run.definition.company_id
         self.runs[run.id] = run
-        self.run_names[(run.definition.company_id, run.name)] = run.id
+        self.run_names[(company_id, run.name)] = run.id
         self._active[run.id] = run
-        self._active_by_job.setdefault((run.definition.company_id, run.definition.name), {})[run.id] = run
+        key = (company_id, run.definition.name)
+        if (same_job := self._active_by_job.get(key)) is None:
+            same_job = self._active_by_job[key] = {}
+        same_job[run.id] = run
 
     def add_log(self, log: JobLog) -> None:
         """A run started: its log becomes visible, after every log started before it."""
         log.started = self._next_log_seq
         self._next_log_seq += 1
         self._logs[log.run_id] = log
-        self._company_logs.setdefault(log.company_id, {})[log.run_id] = log
-        self._job_logs.setdefault((log.company_id, log.original_job_name), {})[log.run_id] = log
+        if (company := self._company_logs.get(log.company_id)) is None:
+            company = self._company_logs[log.company_id] = {}
+        company[log.run_id] = log
+        key = (log.company_id, log.original_job_name)
+        if (same_job := self._job_logs.get(key)) is None:
+            same_job = self._job_logs[key] = {}
+        same_job[log.run_id] = log
 
     def add_entries(self, log: JobLog, records: Iterable[LogRecord]) -> None:
         """Append entries to ``log`` (indexing those about an asset)."""
