@@ -77,6 +77,7 @@ class Mode:
     requests: int
     """Requests per round for the in-process and history figures."""
     pytest_sizes: tuple[int, int]
+    pytest_rounds: int
     spawn_rounds: int
     scale: tuple[int, int, float]
     """(definitions, every-minute crons, days)"""
@@ -84,9 +85,9 @@ class Mode:
 
 
 MODES = {
-    "full": Mode("full", 5, 500, (10, 160), 7, (10_000, 100, 7.0), 100_000),
-    "quick": Mode("quick", 3, 200, (10, 60), 3, (1_000, 100, 1.0), 100_000),
-    "smoke": Mode("smoke", 1, 10, (1, 3), 1, (50, 5, 1 / 24), 500),
+    "full": Mode("full", 5, 500, (10, 160), 5, 7, (10_000, 100, 7.0), 100_000),
+    "quick": Mode("quick", 3, 200, (5, 45), 2, 3, (1_000, 100, 1.0), 100_000),
+    "smoke": Mode("smoke", 1, 10, (1, 3), 1, 1, (50, 5, 1 / 24), 500),
 }
 
 
@@ -221,7 +222,9 @@ def per_test(mode: Mode) -> Figure:
         def one_test(kind: str) -> Callable[[], float]:
             return lambda: (run(kind, big) - run(kind, small)) / (big - small)
 
-        (ours, spread), (theirs, their_spread) = interleaved(one_test("ips"), one_test("httpserver"), mode.rounds)
+        (ours, spread), (theirs, their_spread) = interleaved(
+            one_test("ips"), one_test("httpserver"), mode.pytest_rounds
+        )
     return Figure(
         "one test: ips fixture + one post",
         "ms",
@@ -469,34 +472,28 @@ def history(mode: Mode) -> dict[str, Figure]:
 
         return lambda: _timed(lambda: _post(client, body()), mode.requests)
 
-    def query(fake: FakeIps, operation: str, params: dict[str, Any]) -> Callable[[], float]:
+    def query(fake: FakeIps, operation: str, params: dict[str, Any], *, heavy: bool = False) -> Callable[[], float]:
         client = Client(fake)
         body = _envelope(operation, params)
-        return lambda: _timed(lambda: _post(client, body), mode.requests)
+        return lambda: _timed(lambda: _post(client, body), max(3, mode.requests // 5) if heavy else mode.requests)
 
     figures = {}
-    for key, label, subject, baseline, target in (
-        ("history_submit_job", "submitJob", submit(old), submit(fresh), 2.0),
-        (
-            "history_get_active_jobs",
-            "getActiveJobs (100 active runs)",
-            query(old, "getActiveJobs", {"companyHandle": "c|100"}),
-            query(fresh, "getActiveJobs", {"companyHandle": "c|100"}),
-            2.0,
-        ),
-    ):
-        (ours, spread), (theirs, their_spread) = interleaved(subject, baseline, mode.rounds)
-        figures[key] = Figure(
-            f"{label} with {kept:,} runs kept",
-            "us",
-            ours * 1e6,
-            (spread[0] * 1e6, spread[1] * 1e6),
-            "the same on a fake with no history",
-            theirs * 1e6,
-            (their_spread[0] * 1e6, their_spread[1] * 1e6),
-            target=f"<= {target:g}x the fresh fake",
-            met=ours <= target * theirs,
-        )
+    # Read-only queries first: the submitJob figure adds active runs.
+    active = {"companyHandle": "c|100"}
+    (ours, spread), (theirs, their_spread) = interleaved(
+        query(old, "getActiveJobs", active, heavy=True), query(fresh, "getActiveJobs", active, heavy=True), mode.rounds
+    )
+    figures["history_get_active_jobs"] = Figure(
+        f"getActiveJobs (100 active runs) with {kept:,} runs kept",
+        "us",
+        ours * 1e6,
+        (spread[0] * 1e6, spread[1] * 1e6),
+        "the same on a fake with no history",
+        theirs * 1e6,
+        (their_spread[0] * 1e6, their_spread[1] * 1e6),
+        target="<= 2x the fresh fake",
+        met=ours <= 2 * theirs,
+    )
     logs = {"companyHandle": "c|100", "numRows": 100}
     (ours, spread), (theirs, their_spread) = interleaved(
         query(old, "getJobLogs", logs), query(fresh, "getJobLogs", logs), mode.rounds
@@ -511,6 +508,18 @@ def history(mode: Mode) -> dict[str, Figure]:
         (their_spread[0] * 1e3, their_spread[1] * 1e3),
         target="<= 10 ms",
         met=ours * 1e3 <= 10,
+    )
+    (ours, spread), (theirs, their_spread) = interleaved(submit(old), submit(fresh), mode.rounds)
+    figures["history_submit_job"] = Figure(
+        f"submitJob with {kept:,} runs kept",
+        "us",
+        ours * 1e6,
+        (spread[0] * 1e6, spread[1] * 1e6),
+        "the same on a fake with no history",
+        theirs * 1e6,
+        (their_spread[0] * 1e6, their_spread[1] * 1e6),
+        target="<= 2x the fresh fake",
+        met=ours <= 2 * theirs,
     )
     return figures
 

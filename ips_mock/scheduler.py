@@ -81,8 +81,9 @@ _LABELS: Final = {
 _LABEL_ARGS: Final = {type_name: (label,) for type_name, label in _LABELS.items()}
 """The arguments of the begin and end messages, one tuple per job kind."""
 
-_LONG_CATCH_UP: Final = 1_000
-"""Events one catch-up runs before it pauses the cyclic garbage collector until it ends (see run_until)."""
+_LONG_CATCH_UP: Final = 64
+"""Events a catch-up runs before it pauses the cyclic garbage collector until it ends (see run_until): small
+enough that a clock moved minute by minute gets the same pause as one long move."""
 
 _SUB_TYPES: Final = {"Full": "full", "Incremental": "increment", "FullWithSearch": "fullwithsearch"}
 
@@ -135,7 +136,7 @@ class Scheduler:
                     if definition is not None and generation == definition.trigger.generation:
                         self._scheduled_fire(definition, due, now)
                 if count == _LONG_CATCH_UP and gc.isenabled():
-                    # A long catch-up only builds objects that form no cycles (runs, logs, tuples), yet the
+                    # A catch-up only builds objects that form no cycles (runs, logs, tuples), yet the
                     # cyclic collector would re-scan the growing history again and again: a fifth of the time.
                     # Paused until this catch-up ends; the collector then runs as usual.
                     gc.disable()

@@ -21,9 +21,9 @@ FIGURES = (
     "serve_first_reply",
     "scale_whole",
     "scale_by_minute",
-    "history_submit_job",
     "history_get_active_jobs",
     "history_get_job_logs",
+    "history_submit_job",
 )
 
 

@@ -7,6 +7,7 @@ what was dropped is counted. The indexes must answer exactly what a scan of ever
 
 from __future__ import annotations
 
+import gc
 import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -189,3 +190,19 @@ def test_get_job_logs_with_num_rows_answers_what_sorting_every_log_answers(seed:
         rows = rng.choice([0, 1, 2, 5, 17, 100, 1000])
         first = service.job_logs(admin, params | {"numRows": rows})
         assert [log.run_id for log in first] == [log.run_id for log in everything[:rows]]
+
+
+def test_a_catch_up_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """Long catch-ups pause the cyclic collector (they create no cycles); it must be back on afterwards, and stay
+    off when the caller had turned it off."""
+    service = _service()
+    _submit(service, "minutely", execSchedule="0 * * * * ?")
+    assert gc.isenabled()
+    assert service.scheduler.run_until(START + timedelta(hours=1)) > 64
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        service.observe(START + timedelta(hours=2))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
