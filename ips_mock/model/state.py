@@ -32,9 +32,9 @@ handle of a fire, the run id of a step. Plain tuples: the heap compares them in 
 class Retention:
     """How much finished work the fake keeps (README "Choices": retention).
 
-    A finished run, its job log and the log's details are dropped together once the company has more than
+    A finished run, its job log and the log's details are dropped together once the company has at least
     ``finished_runs_per_company`` finished runs newer than it *and* it ended more than ``keep_for`` (virtual
-    time) before the run that pushes it out. Active runs are never dropped. ``Retention.KEEP_ALL`` keeps
+    time) before the run whose end pushes it out. Active runs are never dropped. ``Retention.KEEP_ALL`` keeps
     everything, as the fake did before retention existed."""
 
     finished_runs_per_company: int | None = 10_000
