@@ -6,6 +6,7 @@ No timing is asserted here or anywhere in the suite: figures are measurements, r
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -42,7 +43,9 @@ def test_every_figure_runs_and_is_written_with_its_baseline(tmp_path: Path) -> N
     assert document["mode"] == "smoke"
     assert list(document["figures"]) == list(FIGURES)
     for key, figure in document["figures"].items():
-        assert figure["value"] > 0, key
+        # A number, not a check of it: per_test is a difference of two pytest runs, and in smoke mode (1 and 3
+        # tests) noise can make it negative.
+        assert math.isfinite(figure["value"]), key
         assert figure["baseline_label"], key
         low, high = figure["spread"]
         assert low <= figure["value"] <= high, key
