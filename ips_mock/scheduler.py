@@ -220,10 +220,13 @@ class Scheduler:
         at = at.astimezone(UTC)
         state = self.state
         run_id = state.take_run_id()
-        stamp = run_name(definition.name, at.astimezone(self.zone))
-        if initiated_by is not None:
+        if initiated_by is None:
+            stamp = run_name(definition.name, at.astimezone(self.zone))
+        else:
             stamp = f"{initiated_by.name}-{job_type.type_name}"
-        name = self._unique_run_name(definition, stamp)
+        name = (
+            stamp if (definition.company_id, stamp) not in state.run_names else self._unique_run_name(definition, stamp)
+        )
         behaviour = definition.behaviour
         sources = source_items(job_type, definition.submitted)
         items: tuple[WorkItem, ...] = ()
@@ -296,8 +299,14 @@ class Scheduler:
         step = run.plan[run.next_step]
         run.next_step += 1
         kind = step.kind
-        if kind == "progress":
-            self._progress(run, at, step.progress, step.message)
+        if kind == "progress":  # the most frequent step, handled here without further calls
+            if run.state is RunState.RUNNING:
+                run.progress = step.progress
+                if step.message is not None:
+                    run.progress_message = step.message
+                run.last_progress_update = at
+                if run.items or run.tasks:
+                    self._complete_items(run, at, math.floor(len(run.items) * step.progress / 100))
         elif kind == "start":
             self._start(run, at)
         elif kind == "wait":
@@ -306,7 +315,12 @@ class Scheduler:
             self._stopped(run, at)
         else:
             self._finish(run, at)
-        self._schedule_next_step(run)
+        plan, index = run.plan, run.next_step
+        if index < len(plan):  # _schedule_next_step, inlined
+            state = self.state
+            seq = state.next_seq
+            state.next_seq = seq + 1
+            heapq.heappush(state.events, (run.trigger_time + plan[index].at, seq, "step", run.id, run.generation))
 
     def _start(self, run: Run, at: datetime) -> None:
         definition = run.definition
@@ -338,15 +352,6 @@ class Scheduler:
                 ("TotalFileCount", str(items), (), False),
             )
         return opening
-
-    def _progress(self, run: Run, at: datetime, progress: int, message: str | None) -> None:
-        if run.state is not RunState.RUNNING:
-            return
-        run.progress = progress
-        if message is not None:
-            run.progress_message = message
-        run.last_progress_update = at
-        self._complete_items(run, at, math.floor(len(run.items) * progress / 100))
 
     def _complete_items(self, run: Run, at: datetime, upto: int) -> None:
         if not run.items and not run.tasks:  # nothing to complete and no task to report on

