@@ -384,17 +384,18 @@ def scale_worker(definitions: int, crons: int, days: float, split: str) -> dict[
             user, now, {"companyHandle": "c|100", "jobName": f"minute-{i}", "execSchedule": "0 * * * * ?", **PUBLISH}
         )
     built = time.perf_counter() - build
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     distance = timedelta(days=days)
     if split == "whole":
         fake.advance(distance)
     else:
         for _ in range(round(distance / timedelta(minutes=1))):
             fake.advance(timedelta(minutes=1))
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     state = fake.state
     return {
         "seconds": elapsed,
+        "cpu_seconds": cpu,
         "build_seconds": built,
         "runs": state.next_run_id - 1001,
         "kept_runs": len(state.runs),
@@ -545,6 +546,10 @@ def machine() -> dict[str, Any]:
 
 
 def _row(key: str, figure: Figure) -> str:
+    extra = ""
+    if "cpu_seconds" in figure.notes:
+        n = figure.notes
+        extra = f"\n    CPU {n['cpu_seconds']:.1f} s, {n['runs']:,} runs, peak RSS {n['peak_rss_mb']:,.0f} MB"
     ratio = f"{figure.ratio:.2f}x" if figure.ratio is not None else "-"
     base = f"{figure.baseline:,.1f}" if figure.baseline is not None else "-"
     met = {True: "met", False: "NOT met", None: ""}[figure.met]
@@ -552,6 +557,7 @@ def _row(key: str, figure: Figure) -> str:
     return (
         f"{key:<24} {figure.value:>10,.1f} {figure.unit:<3} [{low:,.1f}-{high:,.1f}]  "
         f"baseline {base:>9} {ratio:>7}  {figure.target} {met}\n    {figure.label} | baseline: {figure.baseline_label}"
+        + extra
     )
 
 
