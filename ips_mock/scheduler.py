@@ -233,32 +233,40 @@ class Scheduler:
         if sources:
             root = state.companies[definition.company_id].root_path
             items = tuple(self._work_item(definition, job_type, s, root) for s in sources)
+        # Positional arguments, in field order (run for every fire: keywords cost twice as much here).
         log = JobLog(
-            company_id=definition.company_id,
-            run_id=run_id,
-            run_name=name,
-            original_job_name=definition.name,
-            submit_user_email=definition.submit_user_email,
-            log_type=job_type.log.begin,
-            job_sub_type=_SUB_TYPES.get(definition.submitted.get("publishType", ""), ""),
-            start_date=at,
-            description=definition.description or "",
-            total_file_count=len(items),
+            definition.company_id,  # company_id
+            run_id,
+            name,  # run_name
+            definition.name,  # original_job_name
+            definition.submit_user_email,
+            job_type.log.begin,  # log_type
+            _SUB_TYPES.get(definition.submitted.get("publishType", ""), ""),  # job_sub_type
+            at,  # start_date
+            definition.description or "",
+            None,  # end_date
+            0,  # file_success_count
+            0,  # file_error_count
+            0,  # file_warning_count
+            0,  # file_duplicate_count
+            0,  # file_update_count
+            len(items),  # total_file_count
         )
         run = Run(
-            id=run_id,
-            definition=definition,
-            name=name,
-            trigger_time=at,
-            state=RunState.NEW,
-            progress=0,
-            progress_message="",
-            last_progress_update=at,
-            items=items,
-            log=log,
-            plan=behaviour.plan,
-            initiated_by=initiated_by.name if initiated_by is not None else None,
+            run_id,
+            definition,
+            name,
+            at,  # trigger_time
+            RunState.NEW,
+            0,  # progress
+            "",  # progress_message
+            at,  # last_progress_update
+            items,
+            log,
+            behaviour.plan,
         )
+        if initiated_by is not None:
+            run.initiated_by = initiated_by.name
         if behaviour.start_lag > state.max_start_lag:
             state.max_start_lag = behaviour.start_lag
         state.add_run(run)
