@@ -478,7 +478,7 @@ class Scheduler:
             if url := definition.submitted.get(url_field):
                 targets.append(("http", url))
         for kind, to in targets:
-            self.state.outbox.append(
+            self.state.send(
                 Notification(kind, at, to, definition.name, run.name, log.handle, outcome, definition.locale)
             )
 

@@ -206,3 +206,19 @@ def test_a_catch_up_leaves_the_garbage_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_outbox_follows_the_same_policy() -> None:
+    service = _service(Retention(finished_runs_per_company=20, keep_for=timedelta(minutes=30)))
+    email = {"imageServingPublishJob": {"publishType": "Full", "emailSetting": "All"}}
+    _submit(service, "minutely", execSchedule="0 * * * * ?", **email)
+    lengths = []
+    for hour in range(1, 7):
+        service.observe(START + timedelta(hours=hour))
+        lengths.append(len(service.state.outbox))
+    state = service.state
+    assert max(lengths) <= 2 * 20 + 64 + 60  # bounded, whatever the duration
+    assert state.dropped.notifications + len(state.outbox) == 6 * 60 - 1  # every run but the running one sent one
+    newest = state.outbox[-1].at
+    assert all(n.at >= newest - timedelta(minutes=31) for n in state.outbox[-30:])
+    assert [n.at for n in state.outbox] == sorted(n.at for n in state.outbox)

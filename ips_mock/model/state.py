@@ -2,7 +2,7 @@
 
 Runs, logs and details of finished runs are kept under a :class:`Retention` policy (IPS ages its job logs out
 too): by default the newest 10,000 finished runs of each company, and never a run that ended less than a virtual
-day ago. What was dropped is counted in :attr:`State.dropped`.
+day ago; the outbox likewise. What was dropped is counted in :attr:`State.dropped`.
 """
 
 from __future__ import annotations
@@ -59,6 +59,9 @@ class Dropped:
     """Finished runs, each with its job log."""
     details: int = 0
     """Job log entries of those logs."""
+    notifications: int = 0
+    """Outbox entries (the same policy: the newest ``finished_runs_per_company``, and every one younger than
+    ``keep_for``, are kept)."""
 
 
 _NO_LOGS: Final[dict[int, JobLog]] = {}
@@ -102,6 +105,7 @@ class State:
     _asset_logs: dict[str, dict[int, JobLog]] = field(default_factory=dict, repr=False)
     _finished: dict[int, deque[Run]] = field(default_factory=dict, repr=False)
     _next_log_seq: int = field(default=1, repr=False)
+    _outbox_check_at: int = field(default=0, repr=False)
 
     @classmethod
     def build(
@@ -228,6 +232,25 @@ class State:
                     del self._asset_logs[asset_handle]
         self.dropped.runs += 1
         self.dropped.details += log.detail_count
+
+    def send(self, notification: Notification) -> None:
+        """Record what IPS would send. Entries beyond the retention policy leave the outbox in batches, checked
+        each time it has grown by a quarter, so recording stays constant time."""
+        outbox = self.outbox
+        outbox.append(notification)
+        limit = self.retention.finished_runs_per_company
+        if limit is None or len(outbox) < max(self._outbox_check_at, 2 * limit + 64):
+            return
+        horizon = notification.at - self.retention.keep_for
+        # In time order: drop the oldest beyond the newest ``limit``, as far as they are older than the horizon.
+        excess = len(outbox) - limit
+        old = 0
+        while old < excess and outbox[old].at < horizon:
+            old += 1
+        if old:
+            del outbox[:old]
+            self.dropped.notifications += old
+        self._outbox_check_at = len(outbox) + max(64, len(outbox) // 4)
 
     # ------------------------------------------------------------------------------------------ events
 
