@@ -17,6 +17,8 @@ messages.
 from __future__ import annotations
 
 import re
+import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
@@ -24,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from cronsim import CronSim, CronSimError
 
-__all__ = ["CronSchedule", "ScheduleError"]
+__all__ = ["CronSchedule", "FireSequences", "ScheduleError"]
 
 
 class ScheduleError(ValueError):
@@ -178,6 +180,35 @@ class CronSchedule:
         years = _values(fields[6], _YEAR) if len(fields) == 7 else None
         return cls(expression, minutes, _values(second, _SECOND), years, "quartz")
 
+    def fires_after(self, after: datetime, zone: ZoneInfo) -> Iterator[datetime]:
+        """Every fire strictly after ``after``, in order, as UTC instants; the same sequence repeated
+        :meth:`next_after` calls give, from one cronsim iterator instead of a new one per fire."""
+        after_utc = after.astimezone(UTC)
+        minute = after.astimezone(zone).replace(second=0, microsecond=0)
+        seconds = [timedelta(seconds=s) for s in sorted(self.seconds)]
+        candidates = CronSim(self.minutes, (minute.astimezone(UTC) - timedelta(minutes=1)).astimezone(zone))
+        skipped = 0  # minutes in a row that yielded no fire: a bound, as in next_after
+        while skipped < 1_000_000:
+            try:
+                fire_minute = next(candidates)
+            except (StopIteration, CronSimError):
+                return
+            if self.years is not None and fire_minute.year not in self.years:
+                later = [year for year in self.years if year > fire_minute.year]
+                if not later:
+                    return
+                candidates = CronSim(self.minutes, datetime(min(later), 1, 1, tzinfo=zone) - timedelta(minutes=1))
+                skipped += 1
+                continue
+            base = fire_minute.astimezone(UTC)
+            fired = False
+            for second in seconds:
+                fire = base + second
+                if fire > after_utc:
+                    fired = True
+                    yield fire
+            skipped = 0 if fired else skipped + 1
+
     def next_after(self, after: datetime, zone: ZoneInfo) -> datetime | None:
         """The first fire strictly after ``after``, in ``zone``; None when the schedule never fires again."""
         # Arithmetic and comparisons in UTC: on aware datetimes sharing one ZoneInfo, Python adds and compares
@@ -203,3 +234,49 @@ class CronSchedule:
                 if fire.astimezone(UTC) > after_utc:
                     return fire
         return None
+
+
+class _Fire:
+    """One fire of a shared sequence; the next one is computed once, when the first reader asks for it."""
+
+    __slots__ = ("__weakref__", "_next", "_source", "at")
+
+    def __init__(self, at: datetime, source: Iterator[datetime]) -> None:
+        self.at = at
+        self._next: _Fire | None = None
+        self._source: Iterator[datetime] | None = source
+
+    def following(self) -> _Fire | None:
+        if self._source is not None:
+            at = next(self._source, None)
+            self._next = None if at is None else _Fire(at, self._source)
+            self._source = None
+        return self._next
+
+
+def _walk(fire: _Fire | None) -> Iterator[datetime]:
+    while fire is not None:
+        yield fire.at
+        fire = fire.following()
+
+
+class FireSequences:
+    """Fire iterators for triggers, shared: triggers with the same schedule armed at the same instant (a
+    scenario's jobs, all armed at its start) read one cron sequence, computed once. Fires every reader has passed
+    are freed, as is a sequence nobody reads any more."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+        self._heads: weakref.WeakValueDictionary[tuple[CronSchedule, datetime], _Fire] = weakref.WeakValueDictionary()
+
+    def fires_after(self, schedule: CronSchedule, after: datetime) -> Iterator[datetime]:
+        """What ``schedule.fires_after(after, zone)`` yields."""
+        key = (schedule, after.astimezone(UTC))
+        first = self._heads.get(key)
+        if first is None:
+            source = schedule.fires_after(after, self.zone)
+            at = next(source, None)
+            if at is None:
+                return iter(())
+            first = self._heads[key] = _Fire(at, source)
+        return _walk(first)

@@ -11,20 +11,24 @@ has the log it would have had if the clock had ticked through. Nothing here read
 
 from __future__ import annotations
 
+import gc
+import heapq
 import math
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
+from .cron import FireSequences
 from .model import State
 from .model.behaviour import DEFAULT_BEHAVIOUR, Behaviour, RunStep
 from .model.jobs import (
     JobDefinition,
     JobLog,
-    JobLogDetail,
+    LogEntry,
+    LogRecord,
     Notification,
     Run,
     RunState,
@@ -74,11 +78,14 @@ _LABELS: Final = {
     "AutomatedSetGeneration": "Automated set generation",
 }
 
+_LABEL_ARGS: Final = {type_name: (label,) for type_name, label in _LABELS.items()}
+"""The arguments of the begin and end messages, one tuple per job kind."""
+
+_LONG_CATCH_UP: Final = 64
+"""Events a catch-up runs before it pauses the cyclic garbage collector until it ends (see run_until): small
+enough that a clock moved minute by minute gets the same pause as one long move."""
+
 _SUB_TYPES: Final = {"Full": "full", "Incremental": "increment", "FullWithSearch": "fullwithsearch"}
-
-
-def _utc(instant: datetime | None) -> datetime | None:
-    return None if instant is None else instant.astimezone(UTC)
 
 
 def _default_behaviour(name: str, job_type: str) -> Behaviour:
@@ -100,22 +107,43 @@ class Scheduler:
     misfire: Misfire = "fire_all"
     behaviours: Callable[[str, str], Behaviour] = _default_behaviour
     """Picks the behaviour of a follow-on publish run from its job name and job element."""
+    _fire_sequences: FireSequences = field(init=False, repr=False)
+    _openings: dict[tuple[str, str, int], tuple[LogEntry, ...]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._fire_sequences = FireSequences(self.zone)
 
     # --------------------------------------------------------------------------------------------- driving
 
     def run_until(self, now: datetime) -> int:
         """Run every event due at or before ``now`` in order (and those they schedule, if due); return how many."""
         count = 0
-        while (event := self.state.pop_due(now)) is not None:
-            count += 1
-            if event.kind == "fire":
-                definition = self.state.definitions.get(str(event.key))
-                if definition is not None and event.generation == definition.trigger.generation:
-                    self._scheduled_fire(definition, event.due, now)
-            else:
-                run = self.state.runs.get(int(event.key))
-                if run is not None and event.generation == run.generation:
-                    self._step(run, event.due)
+        events = self.state.events
+        definitions = self.state.definitions
+        runs = self.state.runs
+        pop = heapq.heappop
+        paused_collector = False
+        try:
+            while events and events[0][0] <= now:
+                due, _, kind, key, generation = pop(events)
+                count += 1
+                if kind == "step":
+                    run = runs.get(key)  # type: ignore[arg-type]
+                    if run is not None and generation == run.generation:
+                        self._step(run, due)
+                else:
+                    definition = definitions.get(key)  # type: ignore[arg-type]
+                    if definition is not None and generation == definition.trigger.generation:
+                        self._scheduled_fire(definition, due, now)
+                if count == _LONG_CATCH_UP and gc.isenabled():
+                    # A catch-up only builds objects that form no cycles (runs, logs, tuples), yet the
+                    # cyclic collector would re-scan the growing history again and again: a fifth of the time.
+                    # Paused until this catch-up ends; the collector then runs as usual.
+                    gc.disable()
+                    paused_collector = True
+        finally:
+            if paused_collector:
+                gc.enable()
         return count
 
     # ---------------------------------------------------------------------------------------------- triggers
@@ -125,7 +153,9 @@ class Scheduler:
         trigger = definition.trigger
         trigger.generation = self.state.new_generation()
         if trigger.schedule is not None:
-            trigger.next_fire = _utc(trigger.schedule.next_after(after, self.zone))
+            # One cron iterator for the trigger from now on: every later fire is its next item.
+            trigger.fires = self._fire_sequences.fires_after(trigger.schedule, after)
+            trigger.next_fire = next(trigger.fires, None)
         elif trigger.exec_time is not None:
             trigger.next_fire = trigger.exec_time.astimezone(UTC)
         if trigger.next_fire is None:
@@ -152,23 +182,26 @@ class Scheduler:
 
     def _scheduled_fire(self, definition: JobDefinition, at: datetime, now: datetime) -> None:
         trigger = definition.trigger
-        schedule = trigger.schedule
-        if schedule is None:
+        if trigger.schedule is None:
             self.fire(definition, at)
             trigger.state = TriggerState.COMPLETE
             trigger.next_fire = None
             return
-        latest = at
+        fires = trigger.fires
+        if fires is None:  # armed by hand, without arm(): start the iterator at this fire
+            fires = trigger.fires = self._fire_sequences.fires_after(trigger.schedule, at)
         if at < now and self.misfire != "fire_all":
             # A fire the clock jumped over: 'skip' runs none of the missed fires, 'fire_once' one for all of them
             # (stamped with the latest). A fire due exactly now is not missed and runs normally.
-            while (n := schedule.next_after(latest, self.zone)) is not None and n < now:
-                latest = n
+            latest = at
+            following = next(fires, None)
+            while following is not None and following < now:
+                latest, following = following, next(fires, None)
             if self.misfire == "fire_once":
                 self.fire(definition, latest)
         else:
             self.fire(definition, at)
-        following = _utc(schedule.next_after(latest, self.zone))
+            following = next(fires, None)
         trigger.generation = self.state.new_generation()
         trigger.next_fire = following
         if following is None:
@@ -185,44 +218,58 @@ class Scheduler:
         """
         job_type = JOB_TYPES[definition.job_type]
         at = at.astimezone(UTC)
-        run_id = self.state.take_run_id()
-        stamp = run_name(definition.name, at.astimezone(self.zone))
-        if initiated_by is not None:
+        state = self.state
+        run_id = state.take_run_id()
+        if initiated_by is None:
+            stamp = run_name(definition.name, at.astimezone(self.zone))
+        else:
             stamp = f"{initiated_by.name}-{job_type.type_name}"
-        name = self._unique_run_name(definition, stamp)
-        company = self.state.companies[definition.company_id]
-        items = tuple(
-            self._work_item(definition, job_type, s, company.root_path)
-            for s in source_items(job_type, definition.submitted)
+        name = (
+            stamp if (definition.company_id, stamp) not in state.run_names else self._unique_run_name(definition, stamp)
         )
+        behaviour = definition.behaviour
+        sources = source_items(job_type, definition.submitted)
+        items: tuple[WorkItem, ...] = ()
+        if sources:
+            root = state.companies[definition.company_id].root_path
+            items = tuple(self._work_item(definition, job_type, s, root) for s in sources)
+        # Positional arguments, in field order (run for every fire: keywords cost twice as much here).
         log = JobLog(
-            company_id=definition.company_id,
-            run_id=run_id,
-            run_name=name,
-            original_job_name=definition.name,
-            submit_user_email=definition.submit_user_email,
-            log_type=job_type.log.begin,
-            job_sub_type=_SUB_TYPES.get(definition.submitted.get("publishType", ""), ""),
-            start_date=at,
-            description=definition.description or "",
-            total_file_count=len(items),
+            definition.company_id,  # company_id
+            run_id,
+            name,  # run_name
+            definition.name,  # original_job_name
+            definition.submit_user_email,
+            job_type.log.begin,  # log_type
+            _SUB_TYPES.get(definition.submitted.get("publishType", ""), ""),  # job_sub_type
+            at,  # start_date
+            definition.description or "",
+            None,  # end_date
+            0,  # file_success_count
+            0,  # file_error_count
+            0,  # file_warning_count
+            0,  # file_duplicate_count
+            0,  # file_update_count
+            len(items),  # total_file_count
         )
         run = Run(
-            id=run_id,
-            definition=definition,
-            name=name,
-            trigger_time=at,
-            state=RunState.NEW,
-            progress=0,
-            progress_message="",
-            last_progress_update=at,
-            items=items,
-            log=log,
-            plan=definition.behaviour.plan(),
-            initiated_by=initiated_by.name if initiated_by is not None else None,
+            run_id,
+            definition,
+            name,
+            at,  # trigger_time
+            RunState.NEW,
+            0,  # progress
+            "",  # progress_message
+            at,  # last_progress_update
+            items,
+            log,
+            behaviour.plan,
         )
-        self.state.runs[run_id] = run
-        self.state.run_names[(definition.company_id, name)] = run_id
+        if initiated_by is not None:
+            run.initiated_by = initiated_by.name
+        if behaviour.start_lag > state.max_start_lag:
+            state.max_start_lag = behaviour.start_lag
+        state.add_run(run)
         self._schedule_next_step(run)
         return run
 
@@ -248,24 +295,40 @@ class Scheduler:
         return WorkItem(stem or file_name, source.source, handle, asset_type, f"{folder}{file_name}")
 
     def _schedule_next_step(self, run: Run) -> None:
-        if run.next_step < len(run.plan):
-            step = run.plan[run.next_step]
-            self.state.schedule(run.trigger_time + step.at, "step", run.id, run.generation)
+        plan, index = run.plan, run.next_step
+        if index < len(plan):
+            # State.schedule, inlined: this runs for every step of every run.
+            state = self.state
+            seq = state.next_seq
+            state.next_seq = seq + 1
+            heapq.heappush(state.events, (run.trigger_time + plan[index].at, seq, "step", run.id, run.generation))
 
     def _step(self, run: Run, at: datetime) -> None:
         step = run.plan[run.next_step]
         run.next_step += 1
-        if step.kind == "wait":
-            run.state = RunState.WAITING_COORDINATOR
-        elif step.kind == "start":
+        kind = step.kind
+        if kind == "progress":  # the most frequent step, handled here without further calls
+            if run.state is RunState.RUNNING:
+                run.progress = step.progress
+                if step.message is not None:
+                    run.progress_message = step.message
+                run.last_progress_update = at
+                if run.items or run.tasks:
+                    self._complete_items(run, at, math.floor(len(run.items) * step.progress / 100))
+        elif kind == "start":
             self._start(run, at)
-        elif step.kind == "progress":
-            self._progress(run, at, step.progress, step.message)
-        elif step.kind == "stopped":
+        elif kind == "wait":
+            run.state = RunState.WAITING_COORDINATOR
+        elif kind == "stopped":
             self._stopped(run, at)
         else:
             self._finish(run, at)
-        self._schedule_next_step(run)
+        plan, index = run.plan, run.next_step
+        if index < len(plan):  # _schedule_next_step, inlined
+            state = self.state
+            seq = state.next_seq
+            state.next_seq = seq + 1
+            heapq.heappush(state.events, (run.trigger_time + plan[index].at, seq, "step", run.id, run.generation))
 
     def _start(self, run: Run, at: datetime) -> None:
         definition = run.definition
@@ -274,29 +337,33 @@ class Scheduler:
         run.progress_message = job_type.progress_message
         run.last_progress_update = at
         log = run.log
-        log.details += [
-            JobLogDetail(job_type.log.begin, at, "begin", (_LABELS[job_type.type_name],)),
-            JobLogDetail("OriginalJobName", at, definition.name, localized=False),
-            JobLogDetail("JobType", at, job_type.type_name, localized=False),
-            JobLogDetail("JobClient", at, JOB_CLIENT, localized=False),
-            JobLogDetail("TotalFileCount", at, str(len(run.items)), localized=False),
-        ]
+        log.opening = self._opening(definition.name, job_type, len(run.items))
+        log.opened_at = at
         if run.initiated_by is not None:
-            log.details.append(JobLogDetail("InitiatingJobName", at, run.initiated_by, localized=False))
-        self.state.logs.append(log)
+            self.state.add_entries(log, [("InitiatingJobName", at, run.initiated_by, (), False, None, None, None)])
+        self.state.add_log(log)
         if job_type.task_type is not None:
-            run.tasks = [TaskProgress(job_type.task_type, "Processing", 0, 0, len(run.items), 0.0, "", at)]
+            run.tasks = (TaskProgress(job_type.task_type, "Processing", 0, 0, len(run.items), 0.0, "", at),)
 
-    def _progress(self, run: Run, at: datetime, progress: int, message: str | None) -> None:
-        if run.state is not RunState.RUNNING:
-            return
-        run.progress = progress
-        if message is not None:
-            run.progress_message = message
-        run.last_progress_update = at
-        self._complete_items(run, at, math.floor(len(run.items) * progress / 100))
+    def _opening(self, job_name: str, job_type: JobType, items: int) -> tuple[LogEntry, ...]:
+        """The entries a log opens with: the begin entry and the information entries (README "Job types")."""
+        key = (job_name, job_type.element, items)
+        opening = self._openings.get(key)
+        if opening is None:
+            if len(self._openings) >= 10_000:  # a cache, kept small when job names never repeat
+                self._openings.clear()
+            opening = self._openings[key] = (
+                (job_type.log.begin, "begin", _LABEL_ARGS[job_type.type_name], True),
+                ("OriginalJobName", job_name, (), False),
+                ("JobType", job_type.type_name, (), False),
+                ("JobClient", JOB_CLIENT, (), False),
+                ("TotalFileCount", str(items), (), False),
+            )
+        return opening
 
     def _complete_items(self, run: Run, at: datetime, upto: int) -> None:
+        if not run.items and not run.tasks:  # nothing to complete and no task to report on
+            return
         behaviour = run.definition.behaviour
         plan = JOB_TYPES[run.definition.job_type].log
         n = len(run.items)
@@ -304,6 +371,7 @@ class Scheduler:
         first_warning = max(0, first_error - behaviour.warning_items)
         log = run.log
         upload = JOB_TYPES[run.definition.job_type].task_type is not None
+        records: list[LogRecord] = []
         for index in range(run.items_done, min(upto, n)):
             item = run.items[index]
             if index >= first_error:
@@ -321,17 +389,8 @@ class Scheduler:
                 else:
                     log.file_success_count += 1
                 log.transfer_success_count += upload
-            log.details.append(
-                JobLogDetail(
-                    log_type,
-                    at,
-                    key,
-                    (item.path,),
-                    asset_name=item.name,
-                    asset_type=item.asset_type,
-                    asset_handle=item.asset_handle,
-                )
-            )
+            records.append((log_type, at, key, (item.path,), True, item.name, item.asset_type, item.asset_handle))
+        self.state.add_entries(log, records)
         run.items_done = max(run.items_done, min(upto, n))
         for task in run.tasks:
             task.num_processed = run.items_done
@@ -343,7 +402,9 @@ class Scheduler:
         behaviour = run.definition.behaviour
         if behaviour.fatal_error is not None:
             run.log.fatal_error = True
-            run.log.details.append(JobLogDetail("FatalError", at, "fatal", (behaviour.fatal_error,)))
+            self.state.add_entries(
+                run.log, [("FatalError", at, "fatal", (behaviour.fatal_error,), True, None, None, None)]
+            )
         else:
             self._complete_items(run, at, len(run.items))
             run.progress = 100
@@ -354,15 +415,17 @@ class Scheduler:
     def _follow_on(self, run: Run, at: datetime) -> None:
         """Start the job's follow-on publish job, if it has one (and, with postJobOnlyIfFiles, if files came in)."""
         parent = run.definition
-        field = next((f for f in _FOLLOW_ONS if f in parent.submitted), None)
-        if field is None:
+        for follow_field in _FOLLOW_ONS:
+            if follow_field in parent.submitted:
+                break
+        else:
             return
         log = run.log
         processed = log.file_success_count + log.file_warning_count + log.file_update_count
         if parent.submitted.get("postJobOnlyIfFiles") and processed == 0:
             return
-        element = _FOLLOW_ONS[field]
-        spec = parent.submitted[field]
+        element = _FOLLOW_ONS[follow_field]
+        spec = parent.submitted[follow_field]
         root = self.state.companies[parent.company_id].root_path
         follow_on = replace(
             parent,
@@ -376,19 +439,23 @@ class Scheduler:
 
     def _end(self, run: Run, at: datetime, task_state: str, *, stopped: bool = False) -> None:
         job_type = JOB_TYPES[run.definition.job_type]
-        run.log.details.append(JobLogDetail(job_type.log.end, at, "end", (_LABELS[job_type.type_name],)))
+        end = (job_type.log.end, at, "end", _LABEL_ARGS[job_type.type_name], True, None, None, None)
+        self.state.add_entries(run.log, [end])
         run.log.end_date = at
-        run.state = RunState.DONE
-        run.ended_at = at
         run.last_progress_update = at
         for task in run.tasks:
             task.task_state = task_state
             task.last_progress_update = at
+        self.state.end_run(run, at)
         self._notify(run, at, stopped=stopped)
 
     def _notify(self, run: Run, at: datetime, *, stopped: bool) -> None:
         """Record what IPS would send now: e-mail per emailSetting, then the completion/post HTTP call."""
         definition, log = run.definition, run.log
+        submitted = definition.submitted
+        setting = submitted.get("emailSetting", "None")
+        if setting == "None" and "httpCompletionUrl" not in submitted and "postHttpUrl" not in submitted:
+            return  # nothing to send (the common case, decided without building anything)
         outcome: Literal["success", "warning", "error", "stopped"]
         if stopped:
             outcome = "stopped"
@@ -398,7 +465,6 @@ class Scheduler:
             outcome = "warning"
         else:
             outcome = "success"
-        setting = definition.submitted.get("emailSetting", "None")
         wanted = {
             "All": True,
             "JobCompletion": True,
@@ -412,7 +478,7 @@ class Scheduler:
             if url := definition.submitted.get(url_field):
                 targets.append(("http", url))
         for kind, to in targets:
-            self.state.outbox.append(
+            self.state.send(
                 Notification(kind, at, to, definition.name, run.name, log.handle, outcome, definition.locale)
             )
 
@@ -421,13 +487,14 @@ class Scheduler:
         if run.state in (RunState.STOPPING, RunState.DONE):
             return
         at = at.astimezone(UTC)
-        if not run.log.details:  # stopped before it started: the log still records the stop
+        if run.log.opened_at is None:  # stopped before it started: the log still records the stop
             self._start(run, at)
         run.state = RunState.STOPPING
         run.last_progress_update = at
         for task in run.tasks:
             task.task_state = "Stopping"
-        run.log.details.append(JobLogDetail("FileCancel", at, "stopped", (run.definition.name, by)))
+        stopped = ("FileCancel", at, "stopped", (run.definition.name, by), True, None, None, None)
+        self.state.add_entries(run.log, [stopped])
         # Replace what is left of the plan with the end of the stop; steps scheduled for the old plan are void.
         run.generation = self.state.new_generation()
         done_at = at + run.definition.behaviour.stop_delay - run.trigger_time
@@ -435,8 +502,11 @@ class Scheduler:
         self._schedule_next_step(run)
 
     def _stopped(self, run: Run, at: datetime) -> None:
-        for item in run.items[run.items_done :]:
-            run.log.details.append(
-                JobLogDetail("FileCancel", at, "cancel", (item.path,), asset_name=item.name, asset_type=item.asset_type)
-            )
+        self.state.add_entries(
+            run.log,
+            [
+                ("FileCancel", at, "cancel", (item.path,), True, item.name, item.asset_type, None)
+                for item in run.items[run.items_done :]
+            ],
+        )
         self._end(run, at, "Done", stopped=True)

@@ -6,8 +6,9 @@ Pure domain code: it receives decoded parameters and returns model objects or pl
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -23,6 +24,7 @@ from .model.jobs import JobDefinition, JobLog, JobLogDetail, Run, Trigger, Trigg
 from .model.jobspec import spec_problems
 from .model.jobtypes import JOB_TYPES, SUBMITTABLE_JOB_TYPES, echo_spec
 from .model.roles import ADMIN_ROLES
+from .model.state import Retention
 from .scheduler import Misfire, Scheduler
 from .services import AssetService
 
@@ -33,6 +35,7 @@ BehaviourChooser = Callable[[str, str], Behaviour]
 
 _LOCALE_RE: Final = re.compile(r"[a-z]{2}(-[A-Z]{2})?")
 MAX_RECORDS_PER_PAGE: Final = 1000
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,13 @@ class IpsService(AssetService):
         zone: ZoneInfo | None = None,
         misfire: Misfire = "fire_all",
         behaviours: BehaviourChooser = _default_behaviour,
+        retention: Retention | None = None,
     ) -> None:
+        """``retention`` (default: the state's own, ``Retention()`` unless built otherwise) bounds how many finished
+        runs and logs are kept; it applies from the next run that ends."""
         self.state = state
+        if retention is not None:
+            state.retention = retention
         self.zone = zone or ZoneInfo("America/Los_Angeles")
         # Through self, so a behaviours chooser set later (as tests do) also decides follow-on runs.
         self.scheduler = Scheduler(state, self.zone, misfire, lambda name, job_type: self.behaviours(name, job_type))
@@ -192,7 +200,7 @@ class IpsService(AssetService):
             except ScheduleError as exc:
                 raise IpsFault.invalid_parameter("execSchedule", str(exc)) from None
         existing = self._definition_named(company.id, name)
-        running = any(r.company_id == company.id and r.definition.name == name for r in self.state.active_runs())
+        running = next(self.state.active_runs_of(company.id, name), None) is not None
         if (existing is not None and existing.scheduled) or running:
             raise IpsFault.invalid_parameter(
                 "jobName",
@@ -256,7 +264,7 @@ class IpsService(AssetService):
                 raise IpsFault.invalid_parameter("jobHandle", f"job '{job_handle}' is not active: it has finished")
             targets = [run]
         else:
-            targets = [r for r in self.state.active_runs() if r.definition is definition]
+            targets = self._active_runs_of(definition) if definition is not None else []
             if not targets:
                 raise IpsFault.invalid_parameter("jobHandle", f"job '{job_handle}' has no active run to stop")
         for target in targets:
@@ -281,8 +289,14 @@ class IpsService(AssetService):
         definition.trigger.generation = self.state.new_generation()
         del self.state.definitions[definition.handle]
         self.state.deleted.append(definition)
-        for run in [r for r in self.state.active_runs() if r.definition is definition]:
+        for run in self._active_runs_of(definition):
             self.scheduler.stop(run, now, caller.email)
+
+    def _active_runs_of(self, definition: JobDefinition) -> list[Run]:
+        """The definition's own active runs (not its follow-on runs, which carry the same job name)."""
+        return [
+            r for r in self.state.active_runs_of(definition.company_id, definition.name) if r.definition is definition
+        ]
 
     # ---------------------------------------------------------------------------------------------- queries
 
@@ -357,45 +371,86 @@ class IpsService(AssetService):
 
     def job_logs(self, caller: User, p: Mapping[str, Any]) -> list[JobLog]:
         """getJobLogs. Defaults: every log, newest first (StartDate, Descending); date bounds are inclusive."""
-        ids = {c.id for c in self._companies(caller, p.get("companyHandle"))}
-        logs = [log for log in self.state.logs if log.company_id in ids]
+        companies = self._companies(caller, p.get("companyHandle"))
+        email: str | None = None
         if (user_handle := p.get("userHandle")) is not None:
             user = self.state.user_by_handle(user_handle)
             if user is None:
                 raise IpsFault(IpsFault.INVALID_REQUEST_USER, f"Invalid user handle '{user_handle}'")
-            logs = [log for log in logs if log.submit_user_email.lower() == user.email.lower()]
-        if (start := p.get("startDate")) is not None:
-            low = self._utc(start, "startDate")
-            logs = [log for log in logs if log.start_date >= low]
-        if (end := p.get("endDate")) is not None:
-            high = self._utc(end, "endDate")
-            logs = [log for log in logs if log.start_date <= high]
+            email = user.email.lower()
+        low = self._utc(start, "startDate") if (start := p.get("startDate")) is not None else None
+        high = self._utc(end, "endDate") if (end := p.get("endDate")) is not None else None
         sort_by = p.get("sortBy", "StartDate")
         if sort_by not in self._LOG_SORT_KEYS:
             raise IpsFault.invalid_parameter("sortBy", f"{sort_by!r} is not one of {', '.join(self._LOG_SORT_KEYS)}")
+        descending = self._direction(p.get("sortDirection"), "Descending")
+        rows = p.get("numRows")
+        if rows is not None and rows < 0:
+            raise IpsFault.invalid_parameter("numRows", f"{rows} is negative")
+
+        def wanted(log: JobLog) -> bool:
+            return (
+                (email is None or log.submit_user_email.lower() == email)
+                and (low is None or log.start_date >= low)
+                and (high is None or log.start_date <= high)
+            )
+
+        logs: list[JobLog] = []
+        for company in companies:
+            kept = self.state.company_logs(company.id)
+            if rows is not None and sort_by == "StartDate":
+                logs += self._first_by_start(kept, wanted, rows, descending=descending)
+            else:
+                logs += filter(wanted, kept.values())
         key = self._LOG_SORT_KEYS[sort_by]
         logs.sort(key=lambda log: log.run_id)
-        logs.sort(key=lambda log: key(self, log), reverse=self._direction(p.get("sortDirection"), "Descending"))
-        if (rows := p.get("numRows")) is not None:
-            if rows < 0:
-                raise IpsFault.invalid_parameter("numRows", f"{rows} is negative")
-            logs = logs[:rows]
-        return logs
+        logs.sort(key=lambda log: key(self, log), reverse=descending)
+        return logs if rows is None else logs[:rows]
+
+    def _first_by_start(
+        self, kept: dict[int, JobLog], wanted: Callable[[JobLog], bool], rows: int, *, descending: bool
+    ) -> list[JobLog]:
+        """The logs that can be among the first ``rows`` by start date (ties included), read from the newest (or
+        oldest) end of ``kept`` only: the cost follows ``rows``, not the history.
+
+        ``kept`` is in start order, and a run starts at most ``State.max_start_lag`` after its start date (its
+        fire). So once ``rows`` candidates are found, a log whose start date is more than that lag beyond the
+        worst candidate's proves every log further along is beyond it too."""
+        if rows == 0:
+            return []
+        lag = self.state.max_start_lag
+        found: list[JobLog] = []
+        best: list[Any] = []  # a heap whose top is the worst of the ``rows`` best start dates found so far
+        if descending:
+            for log in reversed(kept.values()):
+                if len(best) == rows and log.start_date + lag < best[0]:
+                    break
+                if wanted(log):
+                    found.append(log)
+                    (heapq.heappush if len(best) < rows else heapq.heappushpop)(best, log.start_date)
+        else:
+            for log in kept.values():
+                if len(best) == rows and log.start_date - lag > _EPOCH - best[0]:
+                    break
+                if wanted(log):
+                    found.append(log)
+                    (heapq.heappush if len(best) < rows else heapq.heappushpop)(best, _EPOCH - log.start_date)
+        return found
 
     def job_log_details(self, caller: User, p: Mapping[str, Any]) -> list[LogPage]:
         """getJobLogDetails: the logs one job handle or original name selects, each with a page of details."""
         company = self.company(caller, p["companyHandle"])
-        logs = [log for log in self.state.logs if log.company_id == company.id]
+        logs: Iterable[JobLog]
         if (handle := p.get("jobHandle")) is not None:
             definition, run = self._resolve(caller, company, handle)
             if run is not None:
-                logs = [log for log in logs if log is run.log]
+                logs = [run.log] if run.log.started else []
             elif definition is not None:
-                logs = [log for log in logs if log.original_job_name == definition.name]
+                logs = self.state.job_logs(company.id, definition.name).values()
             else:
                 raise self._unknown_handle(handle)
         elif (original := p.get("originalName")) is not None:
-            logs = [log for log in logs if log.original_job_name == original]
+            logs = self.state.job_logs(company.id, original).values()
         else:
             raise IpsFault(IpsFault.MISSING_PARAMETER, "Missing required parameter 'jobHandle' or 'originalName'")
         types = p.get("logTypeArray")
@@ -414,12 +469,12 @@ class IpsService(AssetService):
         descending = self._direction(p.get("sortDirection"), "Ascending")
         pages = []
         for log in logs:
-            details = [d for d in log.details if types is None or d.log_type in types]
-            order = {id(d): i for i, d in enumerate(log.details)}
-            details.sort(
-                key=lambda d: (d.log_type if sort_by == "LogType" else "", d.date_created, order[id(d)]),
+            chosen = [(i, d) for i, d in enumerate(log.details) if types is None or d.log_type in types]
+            chosen.sort(
+                key=lambda pair: (pair[1].log_type if sort_by == "LogType" else "", pair[1].date_created, pair[0]),
                 reverse=descending,
             )
+            details = [d for _, d in chosen]
             first = (page - 1) * per_page
             pages.append(LogPage(log, len(details), details[first : first + per_page]))
         return pages
@@ -428,7 +483,7 @@ class IpsService(AssetService):
         company = self.company(caller, company_handle)
         return [
             (log, detail)
-            for log in self.state.logs
+            for log in self.state.asset_logs(asset_handle)
             if log.company_id == company.id
             for detail in log.details
             if detail.asset_handle == asset_handle

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -325,3 +325,40 @@ def test_errors_name_the_wrong_field(expression: str, fragment: str) -> None:
 
 def test_schedule_error_is_a_value_error() -> None:
     assert issubclass(ScheduleError, ValueError)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "*/7 * * * *",
+        "30 1 * * *",
+        "0 30 1 * * ?",
+        "0,30 */20 1-3 * * ?",
+        "15,45 * * * * ?",
+        "0 0 0 L * ?",
+        "0 0 12 ? * 6L",
+        "0 0 9 ? * 2#1 2026-2028",
+        "00 00 00 * * ",
+    ],
+)
+@pytest.mark.parametrize(
+    "start", ["2026-03-07T22:00:00-08:00", "2026-10-31T22:00:00-07:00", "2027-12-30T23:59:59-08:00"]
+)
+def test_one_iterator_gives_the_fires_of_repeated_next_after(expression: str, start: str) -> None:
+    """The scheduler keeps one iterator per trigger; it must fire exactly when next_after, called again and
+    again, says (across both DST changes, year ends, and with seconds and year fields)."""
+    schedule = CronSchedule.parse(expression)
+    after = datetime.fromisoformat(start)
+    fires = schedule.fires_after(after, LA)
+    moment: datetime | None = after
+    for _ in range(120):
+        assert moment is not None
+        moment = schedule.next_after(moment, LA)
+        following = next(fires, None)
+        if moment is None:
+            assert following is None
+            break
+        # Compared in UTC: an instant in a repeated hour never equals one of another zone (PEP 495).
+        assert following is not None
+        assert following.utcoffset() == timedelta(0)
+        assert following == moment.astimezone(UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .company import Company
 from .roles import ALL_ROLES, Role
-from .state import State
+from .state import Dropped, Retention, State
 from .user import User
 
-__all__ = ["ALL_ROLES", "Company", "Role", "State", "User"]
+__all__ = ["ALL_ROLES", "Company", "Dropped", "Retention", "Role", "State", "User"]

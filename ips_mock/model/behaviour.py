@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from typing import Final, Literal
 
 __all__ = ["DEFAULT_BEHAVIOUR", "Behaviour", "ProgressStep", "RunStep"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProgressStep:
     """At ``at`` after the fire, progress becomes ``progress`` percent (and the matching share of items is done)."""
 
@@ -22,7 +23,7 @@ class ProgressStep:
     message: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RunStep:
     at: timedelta
     kind: Literal["wait", "start", "progress", "finish", "stopped"]
@@ -56,7 +57,9 @@ class Behaviour:
     stop_delay: timedelta = timedelta(seconds=1)
     """How long a stopped run stays ``Stopping`` before it is ``Done``."""
 
+    @cached_property
     def plan(self) -> tuple[RunStep, ...]:
+        """The run's steps in time order: one immutable tuple per behaviour, shared by all its runs."""
         steps = []
         running_at = self.start_delay
         if self.waiting > timedelta(0):
@@ -67,6 +70,11 @@ class Behaviour:
         if not self.stuck:
             steps.append(RunStep(max(self.duration, running_at), "finish", 100))
         return tuple(sorted(steps, key=lambda s: s.at))
+
+    @cached_property
+    def start_lag(self) -> timedelta:
+        """How long after its fire a run of this behaviour starts (is ``Running`` and has its log)."""
+        return self.start_delay + max(self.waiting, timedelta(0))
 
 
 DEFAULT_BEHAVIOUR: Final = Behaviour()
