@@ -22,9 +22,12 @@ from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 from .cron import FireSequences
+from .effects import CatalogEffects
 from .model import State
 from .model.behaviour import DEFAULT_BEHAVIOUR, Behaviour, RunStep
+from .model.catalog import join_path
 from .model.jobs import (
+    DOWNLOAD_SCHEME,
     JobDefinition,
     JobLog,
     LogEntry,
@@ -108,10 +111,13 @@ class Scheduler:
     behaviours: Callable[[str, str], Behaviour] = _default_behaviour
     """Picks the behaviour of a follow-on publish run from its job name and job element."""
     _fire_sequences: FireSequences = field(init=False, repr=False)
+    effects: CatalogEffects = field(init=False, repr=False)
+    """What runs do to the asset catalog (uploads create assets, exports leave downloads, …)."""
     _openings: dict[tuple[str, str, int], tuple[LogEntry, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._fire_sequences = FireSequences(self.zone)
+        self.effects = CatalogEffects(self.state)
 
     # --------------------------------------------------------------------------------------------- driving
 
@@ -284,13 +290,19 @@ class Scheduler:
     def _work_item(self, definition: JobDefinition, job_type: JobType, source: SourceItem, root: str) -> WorkItem:
         company = definition.company_id
         if source.source.startswith("a|"):  # an existing asset the job works on
-            return WorkItem(
-                f"asset-{source.source.rsplit('|', 1)[-1]}", source.source, source.source, "MasterImage", root
-            )
+            asset_id = source.source.rsplit("|", 1)[-1]
+            existing = self.state.catalog.assets.get(int(asset_id)) if asset_id.isdigit() else None
+            name = existing.name if existing is not None else f"asset-{asset_id}"
+            path = existing.path if existing is not None else root
+            return WorkItem(name, source.source, source.source, "MasterImage", path)
         file_name = source.name or self.state.faker.file_name(category="image")
         stem, ext = posixpath.splitext(file_name)
+        if not ext:  # a destPath naming the asset without an extension keeps the source file's
+            source_ext = posixpath.splitext(source.source.split("?", 1)[0].rstrip("/"))[1]
+            file_name = f"{file_name}{source_ext}"
+            ext = source_ext
         asset_type = _ASSET_TYPES.get(ext.lower(), "MasterImage")
-        folder = posixpath.join(root, source.path.strip("/"), "") if source.path.strip("/") else root
+        folder = join_path(root, source.path)
         handle = f"a|{company}|1|{self.state.take_asset_id()}"
         return WorkItem(stem or file_name, source.source, handle, asset_type, f"{folder}{file_name}")
 
@@ -372,13 +384,25 @@ class Scheduler:
         log = run.log
         upload = JOB_TYPES[run.definition.job_type].task_type is not None
         records: list[LogRecord] = []
+        effects = self.effects
         for index in range(run.items_done, min(upto, n)):
             item = run.items[index]
+            handle: str | None = item.asset_handle
             if index >= first_error:
                 log_type, key = plan.error, "error"
                 log.file_error_count += 1
                 log.transfer_error_count += upload
-            elif index >= first_warning:
+                records.append((log_type, at, key, (item.path,), True, item.name, item.asset_type, handle))
+                continue
+            done = effects.item_done(run, item, at)
+            if done is not None and done[0] == "duplicate":  # overwrite false and the name is taken: skipped
+                log.file_duplicate_count += 1
+                args = (item.path, item.name)
+                records.append(("DuplicateSkipped", at, "duplicate", args, True, item.name, item.asset_type, done[1]))
+                continue
+            if done is not None:
+                handle = done[1]
+            if index >= first_warning:
                 log_type, key = plan.warning, "warning"
                 log.file_warning_count += 1
                 log.transfer_warning_count += upload
@@ -389,7 +413,7 @@ class Scheduler:
                 else:
                     log.file_success_count += 1
                 log.transfer_success_count += upload
-            records.append((log_type, at, key, (item.path,), True, item.name, item.asset_type, item.asset_handle))
+            records.append((log_type, at, key, (item.path,), True, item.name, item.asset_type, handle))
         self.state.add_entries(log, records)
         run.items_done = max(run.items_done, min(upto, n))
         for task in run.tasks:
@@ -408,6 +432,20 @@ class Scheduler:
         else:
             self._complete_items(run, at, len(run.items))
             run.progress = 100
+            archive = self.effects.run_ended(run, at)
+            if archive is not None:  # an export: its download, named in the log as W1 reads it (an http URL)
+                where = f"export/{archive.run_id}.zip"
+                download = (
+                    JOB_TYPES[run.definition.job_type].log.success,
+                    at,
+                    "download",
+                    (DOWNLOAD_SCHEME + where,),
+                    True,
+                    DOWNLOAD_SCHEME + where,
+                    "Zip",
+                    None,
+                )
+                self.state.add_entries(run.log, [download])
         self._end(run, at, "Failed" if behaviour.fatal_error else "Done")
         if behaviour.fatal_error is None:
             self._follow_on(run, at)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -123,10 +123,15 @@ class TaskProgress:
     last_progress_update: datetime
 
 
-@dataclass(frozen=True, slots=True)
+DOWNLOAD_SCHEME: Final = "ips-mock-download:"
+"""Marks a log entry's asset name as a download the fake serves (an export's zip): the binding writes it as an http
+URL on the server the reader asked, ``<service root>/<rest>``."""
+
+
+@dataclass(slots=True)
 class Notification:
-    """What IPS would send when a run ends: an e-mail (per emailSetting) or an HTTP call (httpCompletionUrl,
-    postHttpUrl). ips-mock records it in ``State.outbox`` and never sends it."""
+    """What IPS sends when a run ends: an e-mail (per emailSetting; recorded, never sent) or an HTTP call
+    (httpCompletionUrl, postHttpUrl; delivered by the fake when allowed, see ``delivery``)."""
 
     kind: Literal["email", "http"]
     at: datetime
@@ -137,6 +142,9 @@ class Notification:
     log_handle: str
     outcome: Literal["success", "warning", "error", "stopped"]
     locale: str
+    delivery: str | None = None
+    """For an HTTP call: None until the fake tries it, then e.g. ``delivered: HTTP 200``, ``failed: …`` or
+    ``not delivered: host … is not allowed``."""
 
 
 @dataclass(frozen=True, slots=True)

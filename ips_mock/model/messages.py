@@ -20,6 +20,8 @@ _TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
         "cancel": "{0} was not processed: the job was stopped",
         "stopped": "{0} was stopped by {1}.",
         "fatal": "Fatal error: {0}",
+        "duplicate": "{0} was skipped: an asset named {1} already exists",
+        "download": "The export is ready: {0}",
     },
     "de": {
         "begin": "{0} hat begonnen!",
@@ -30,6 +32,8 @@ _TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
         "cancel": "{0} wurde nicht verarbeitet: der Job wurde angehalten",
         "stopped": "{0} wurde von {1} angehalten.",
         "fatal": "Schwerwiegender Fehler: {0}",
+        "duplicate": "{0} wurde übersprungen: ein Asset namens {1} existiert bereits",
+        "download": "Der Export ist bereit: {0}",
     },
     "fr": {
         "begin": "{0} a commencé !",
@@ -40,6 +44,8 @@ _TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
         "cancel": "{0} n'a pas été traité : la tâche a été arrêtée",
         "stopped": "{0} a été arrêté par {1}.",
         "fatal": "Erreur fatale : {0}",
+        "duplicate": "{0} a été ignoré : un élément nommé {1} existe déjà",
+        "download": "L'export est prêt : {0}",
     },
 }
 

@@ -86,6 +86,8 @@ class State:
     """(company id, run name) → run id of every kept run: names are unique per company, found in constant time."""
     catalog: Catalog = field(default_factory=Catalog)
     """Every company's folders and assets."""
+    exports: dict[int, Any] = field(default_factory=dict)
+    """Downloads export jobs left, by run id (``ips_mock.effects.ExportArchive``)."""
     outbox: list[Notification] = field(default_factory=list)
     """E-mails and HTTP calls IPS would have sent when runs ended, in order (recorded, never sent)."""
     events: list[Event] = field(default_factory=list)
