@@ -56,6 +56,7 @@ class IpsApp:
         validate_responses: bool = False,
         challenge_basic: bool = False,
     ) -> None:
+        self.backend = backend
         self.journal = journal if journal is not None else Journal()
         self.pipeline = Pipeline(
             backend,
@@ -72,6 +73,7 @@ class IpsApp:
                 Rule("/<webapp>/services/IpsApiService", endpoint="soap_info", methods=["GET", "HEAD"]),
                 Rule("/<webapp>/api/IpsApiService", endpoint="plain", methods=["POST"]),
                 Rule("/<webapp>/api/IpsApiService", endpoint="plain_info", methods=["GET", "HEAD"]),
+                Rule("/<webapp>/export/<name>", endpoint="export", methods=["GET", "HEAD"]),
                 Rule("/<webapp>/webservice/<wsdl_name>", endpoint="wsdl", methods=["GET", "HEAD"]),
                 Rule("/<webapp>/<wsdl_name>", endpoint="wsdl", methods=["GET", "HEAD"]),
             ],
@@ -137,6 +139,15 @@ class IpsApp:
             "authHeader and one <operation>Param. The reply is the bare <operation>Return; a fault is the bare\n"
             "flt: fault element.\n",
             200,
+        )
+
+    def on_export(self, request: Request, webapp: str, name: str) -> Response:
+        """An export job's download (the http URL its log hands out); no credentials, as clients fetch it."""
+        data = self.backend.download(name)
+        if data is None:
+            raise NotFound()
+        return Response(
+            data, 200, content_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'}
         )
 
     def on_wsdl(self, request: Request, webapp: str, wsdl_name: str) -> Response:

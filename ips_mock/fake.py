@@ -15,10 +15,13 @@ from lxml import etree
 
 from . import operations
 from .app import IpsApp
+from .callbacks import DEFAULT_CALLBACK_TIMEOUT, CallbackPolicy, deliver
 from .clock import ClockMode, FakeClock
 from .errors import IpsFault
+from .exports import export_zip
 from .journal import Exchange, Journal, JournalLimits
 from .model import State
+from .model.jobs import Notification
 from .pipeline import DEFAULT_MAX_REQUEST_BYTES, HandlerError, TransportFault
 from .playback import Playback
 from .protocol.auth import Credentials
@@ -56,6 +59,8 @@ class FakeIps:
         start: datetime | None = None,
         journal_limits: JournalLimits | None = None,
         playback: Playback | None = None,
+        callback_hosts: Iterable[str] = (),
+        callback_timeout: float = DEFAULT_CALLBACK_TIMEOUT,
         clock_mode: ClockMode = "manual",
         challenge_basic: bool = False,
     ) -> None:
@@ -70,6 +75,8 @@ class FakeIps:
         loaded = _as_scenario(scenario if scenario is not None else DEFAULT_SCENARIO)
         self.scenario = replace(loaded, start=start) if start is not None else loaded
         self.journal = Journal(journal_limits or JournalLimits())
+        self.callback_policy = CallbackPolicy.allowing(callback_hosts, timeout=callback_timeout)
+        """Which hosts the HTTP calls of ended runs may go to (loopback, and ``callback_hosts``)."""
         self._given_playback = playback
         self.playback = playback if playback is not None else _scenario_playback(self.scenario)
         self.base_url: str | None = None
@@ -167,13 +174,13 @@ class FakeIps:
 
     def advance(self, delta: timedelta) -> datetime:
         """Move the clock (or the active freezer) forward by ``delta`` and run what fell due, in order."""
-        with self._lock:
+        with self._serialized():
             self.clock.advance(delta)
             return self._catch_up()
 
     def move_to(self, instant: datetime) -> datetime:
         """Move the clock (or the active freezer) forward to ``instant`` and run what fell due, in order."""
-        with self._lock:
+        with self._serialized():
             self.clock.move_to(instant)
             return self._catch_up()
 
@@ -185,8 +192,22 @@ class FakeIps:
 
     def run_due(self) -> datetime:
         """Run what is due at the current time (requests do this by themselves)."""
-        with self._lock:
+        with self._serialized():
             return self._catch_up()
+
+    @contextmanager
+    def _serialized(self) -> Iterator[None]:
+        """Hold the lock for the block; then, with the lock released, make the HTTP calls the block's work asked
+        for (runs that ended), in order (see :mod:`ips_mock.callbacks`)."""
+        calls: list[Notification] = []
+        try:
+            with self._lock:
+                try:
+                    yield
+                finally:
+                    calls, self.state.pending_calls = self.state.pending_calls, []
+        finally:
+            deliver(calls, self.callback_policy)
 
     def _catch_up(self) -> datetime:
         now = self.clock.now()
@@ -198,6 +219,13 @@ class FakeIps:
     def virtual_now(self) -> datetime:
         return self.now()
 
+    def download(self, name: str) -> bytes | None:
+        """An export's zip by its file name (``<run id>.zip``), or None."""
+        stem, _, extension = name.partition(".")
+        with self._lock:
+            archive = self.state.exports.get(int(stem)) if stem.isdigit() and extension == "zip" else None
+        return None if archive is None else export_zip(archive, self.scenario.zone)
+
     def _observe(self, now: datetime, operation: str) -> None:
         try:
             self.service.observe(now)
@@ -207,7 +235,7 @@ class FakeIps:
 
     def injected_delay(self, request: IpsRequest, credentials: Credentials, exchange: Exchange) -> float:
         """Apply the scenario fault that matches this request, if any (see :class:`ips_mock.pipeline.Backend`)."""
-        with self._lock:
+        with self._serialized():
             now = self.clock.now()
             exchange.virtual_time = now.astimezone(self.scenario.zone)
             self._observe(now, request.operation)
@@ -224,7 +252,7 @@ class FakeIps:
 
     def execute(self, request: IpsRequest, credentials: Credentials, exchange: Exchange) -> etree._Element:
         """Authenticate, authorize and run one request at the current time (see :func:`operations.dispatch`)."""
-        with self._lock:
+        with self._serialized():
             now = self.clock.now()  # a delay may have let a test move the clock
             exchange.virtual_time = now.astimezone(self.scenario.zone)
             self._observe(now, request.operation)

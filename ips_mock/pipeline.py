@@ -109,6 +109,9 @@ class Backend(Protocol):
     def virtual_now(self) -> datetime:
         """The fake's time, for the journal."""
 
+    def download(self, name: str) -> bytes | None:
+        """A file the fake serves under ``<webapp>/export/`` (an export's zip), or None."""
+
 
 @dataclass
 class Pass:
@@ -211,12 +214,16 @@ class Pipeline:
 
     def transport(self, p: Pass) -> None:
         assert p.root is not None
-        p.request = request = read_request(
-            p.root,
-            endpoint=p.endpoint,
-            content_type=p.http.headers.get("Content-Type"),
-            soap_action=p.http.headers.get("SOAPAction"),
-            action_param=p.http.mimetype_params.get("action"),
+        webapp = p.http.path.strip("/").split("/", 1)[0]
+        p.request = request = replace(
+            read_request(
+                p.root,
+                endpoint=p.endpoint,
+                content_type=p.http.headers.get("Content-Type"),
+                soap_action=p.http.headers.get("SOAPAction"),
+                action_param=p.http.mimetype_params.get("action"),
+            ),
+            service_root=f"{p.http.url_root}{webapp}/",
         )
         p.transport = request.transport
         p.exchange.operation = request.operation

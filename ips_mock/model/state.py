@@ -86,6 +86,8 @@ class State:
     """(company id, run name) → run id of every kept run: names are unique per company, found in constant time."""
     catalog: Catalog = field(default_factory=Catalog)
     """Every company's folders and assets."""
+    pending_calls: list[Notification] = field(default_factory=list)
+    """HTTP calls recorded in the outbox and not yet handed to delivery, in order."""
     exports: dict[int, Any] = field(default_factory=dict)
     """Downloads export jobs left, by run id (``ips_mock.effects.ExportArchive``)."""
     outbox: list[Notification] = field(default_factory=list)
@@ -243,6 +245,8 @@ class State:
         each time it has grown by a quarter, so recording stays constant time."""
         outbox = self.outbox
         outbox.append(notification)
+        if notification.kind == "http":
+            self.pending_calls.append(notification)
         limit = self.retention.finished_runs_per_company
         if limit is None or len(outbox) < max(self._outbox_check_at, 2 * limit + 64):
             return

@@ -92,5 +92,6 @@ def dispatch(
     params = decode(request.param, param_type, schema)
     if exchange is not None:
         exchange.params = params
-    result = handler(Call(service, caller, params, zone, credentials.locale or caller.locale, now))
+    call = Call(service, caller, params, zone, credentials.locale or caller.locale, now, request.service_root)
+    result = handler(call)
     return encode(f"{operation}Return", result, result_type, schema)

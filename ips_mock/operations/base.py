@@ -29,6 +29,8 @@ class Call:
     zone: ZoneInfo
     locale: str | None
     now: datetime
+    service_root: str = ""
+    """Where the request came in (``http://host:port/scene7/``): the base of links a reply hands out."""
 
     def local(self, instant: datetime | None) -> datetime | None:
         """``instant`` in the server's zone, as IPS reports every date."""

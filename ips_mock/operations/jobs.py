@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from ..model import User
-from ..model.jobs import JobDefinition, JobLog, JobLogDetail, Run, TaskProgress
+from ..model.jobs import DOWNLOAD_SCHEME, JobDefinition, JobLog, JobLogDetail, Run, TaskProgress
 from ..model.jobtypes import JOB_TYPES
 from ..model.messages import render
 from ..scheduler import SERVER_NAME
@@ -104,7 +104,14 @@ def _job_log(call: Call, log: JobLog) -> dict[str, Any]:
 
 
 def _message(call: Call, detail: JobLogDetail) -> str:
-    return render(detail.message, detail.args, call.locale) if detail.localized else detail.message
+    if not detail.localized:
+        return detail.message
+    return render(detail.message, tuple(_link(call, arg) for arg in detail.args), call.locale)
+
+
+def _link(call: Call, value: str) -> str:
+    """A download the fake serves, as an http URL on the server the reader asked (an export's zip)."""
+    return call.service_root + value.removeprefix(DOWNLOAD_SCHEME) if value.startswith(DOWNLOAD_SCHEME) else value
 
 
 def _detail(call: Call, detail: JobLogDetail) -> dict[str, Any]:
@@ -112,7 +119,7 @@ def _detail(call: Call, detail: JobLogDetail) -> dict[str, Any]:
         "logMessage": _message(call, detail),
         "logType": detail.log_type,
         "dateCreated": call.local(detail.date_created),
-        "assetName": detail.asset_name,
+        "assetName": None if detail.asset_name is None else _link(call, detail.asset_name),
         "assetType": detail.asset_type,
         "assetHandle": detail.asset_handle,
     }

@@ -92,6 +92,9 @@ class IpsRequest:
     param: etree._Element
     headers: tuple[etree._Element, ...]
     """SOAP header blocks, or the plain request's authHeader."""
+    service_root: str = ""
+    """The web app the request reached (``http://host:port/scene7/``, with any tenant prefix): links a reply hands
+    out (an export's download) point there."""
 
 
 def read_request(
