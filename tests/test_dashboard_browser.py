@@ -68,12 +68,24 @@ WAIT = 10  # seconds a condition may take to become true: the page polls every s
 COLOURS = {"success": (0x2E, 0x9D, 0x5B), "warning": (0xE0, 0xA2, 0x1B), "error": (0xD6, 0x45, 0x45)}
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[WebDriver]:
+def _chromium() -> tuple[str, str]:
+    """The browser and its driver, or a failure that says how to get them (never a skip)."""
     chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
     if chromium is None or chromedriver is None:
         missing = " and ".join(n for n, p in [("chromium", chromium), ("chromedriver", chromedriver)] if p is None)
         pytest.fail(f"{missing} not found: run .ci/run, which installs Debian's chromium and chromium-driver")
+    return chromium, chromedriver
+
+
+def test_a_missing_browser_fails_with_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(pytest.fail.Exception, match=r"chromium and chromedriver not found: run \.ci/run"):
+        _chromium()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[WebDriver]:
+    chromium, chromedriver = _chromium()
     profile = tempfile.mkdtemp(prefix="ips-mock-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
