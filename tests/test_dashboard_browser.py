@@ -158,6 +158,20 @@ def test_the_page_shows_the_clock_and_a_job_submitted_after_it_loaded(browser: W
     row = _until(browser, lambda: browser.find_elements(By.CSS_SELECTOR, 'tr[data-job="good-upload"]'), "the job")
     assert row[0].text.split()[:3] == ["good-upload", "uploadUrlsJob", "c|100"]
     assert _outcome(browser, "good-upload") == "queued"  # fired at submit, New for its start delay
+    _ips(server.url).submitJob(
+        companyHandle="c|100",
+        jobName="quarterly",
+        execSchedule="0 */15 * * * ?",
+        uploadUrlsJob=upload_urls_job("https://images.example.com/b.jpg"),
+    )
+    cell = _until(browser, lambda: browser.find_elements(By.CSS_SELECTOR, 'tr[data-job="quarterly"] .next-fire'), "it")
+    assert cell[0].text == "2026-01-05 09:15:00 (in 15m)"
+    # 15 minutes ahead of a 1-minute window: named in its lane, not drawn; 10 minutes on, it is near enough to draw.
+    assert _text(browser, '.lane[data-job="quarterly"] .meta') == "0 runs · next 01-05 09:15:00"
+    assert not browser.find_elements(By.CSS_SELECTOR, ".marker")
+    browser.find_element(By.CSS_SELECTOR, 'button[data-by="10m"]').click()
+    marker = _until(browser, lambda: browser.find_elements(By.CSS_SELECTOR, '.lane[data-job="quarterly"] .marker'), "")
+    assert marker[0].get_attribute("data-next") == "2026-01-05T09:15:00.000-08:00"
     assert _text(browser, "#status").startswith("live")
 
 

@@ -163,6 +163,9 @@ function renderTimeline(state) {
   let start = Math.min(now, ...runs.map((r) => ms(r.triggerTime)));
   let end = Math.max(now, ...runs.map((r) => ms(r.endedAt) || now));
   if (end - start < 60000) end = start + 60000;
+  // A fire due soon (within half the window) is shown ahead of now; one further away is named in its lane.
+  const soon = state.definitions.map((d) => ms(d.nextFireTime)).filter((t) => t > now && t - now <= (end - start) / 2);
+  end = Math.max(end, ...soon);
   const margin = (end - start) * 0.03;
   start -= margin;
   end += margin;
@@ -241,7 +244,7 @@ function renderLogs(state) {
 function renderOutbox(state) {
   fill("outbox", state.outbox.slice().reverse().map((n) =>
     h("tr", { "data-kind": n.kind },
-      h("td", { class: "time" }, show(n.at)), h("td", {}, n.kind === "email" ? "e-mail" : "HTTP"),
+      h("td", { class: "time" }, show(n.at)), h("td", { class: "time" }, n.kind === "email" ? "e-mail" : "HTTP"),
       h("td", {}, n.to), h("td", { title: n.runName }, n.jobName), h("td", {}, badge(n.outcome)),
       h("td", { class: "meta", title: "ips-mock records what IPS would send and never sends it" }, "not sent"))),
   "Nothing to send yet.", 6);
