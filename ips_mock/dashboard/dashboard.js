@@ -228,9 +228,10 @@ function renderTimeline(state) {
 
 function renderLogs(state) {
   const latest = state.logs.slice(-10).reverse();
+  const open = new Set([...document.querySelectorAll("details.log[open]")].map((d) => d.dataset.log));
   fill("logs", latest.map((log) => {
     const kind = logOutcome(log);
-    return h("details", { class: "log", "data-log": log.jobName },
+    return h("details", { class: "log", "data-log": log.jobName, open: open.has(log.jobName) },
       h("summary", {},
         h("span", { class: "name" }, log.jobName), badge(kind),
         h("span", { class: "meta" }, log.logType + " · " + show(log.startDate) + " · ✓" + log.fileSuccessCount +
