@@ -123,7 +123,8 @@ function renderClock(state, clock) {
 function renderTenants(index) {
   const root = prefix.replace(/\/t\/[^/]+$/, "");
   const link = (name, href, current) =>
-    h("li", {}, h("a", { href, "aria-current": current ? "page" : null, "data-tenant": name ?? "" }, name ?? "default"));
+    h("li", {},
+      h("a", { href, "aria-current": current ? "page" : null, "data-tenant": name ?? "" }, name ?? "default"));
   fill("tenants", [
     link(null, root + UI_SUFFIX, tenant === null),
     ...index.tenants.map((name) => link(name, root + "/t/" + encodeURIComponent(name) + UI_SUFFIX, name === tenant)),
@@ -245,8 +246,11 @@ function renderLogs(state) {
 function renderOutbox(state) {
   fill("outbox", state.outbox.slice().reverse().map((n) =>
     h("tr", { "data-kind": n.kind },
-      h("td", { class: "time" }, show(n.at)), h("td", { class: "time" }, n.kind === "email" ? "e-mail" : "HTTP"),
-      h("td", {}, n.to), h("td", { title: n.runName }, n.jobName), h("td", {}, badge(n.outcome)),
+      h("td", { class: "time" }, show(n.at)),
+      h("td", { class: "nowrap" }, n.kind === "email" ? "e-mail" : "HTTP"),
+      h("td", { class: "wrap" }, n.to),
+      h("td", { class: "nowrap", title: n.runName }, n.jobName),
+      h("td", {}, badge(n.outcome)),
       h("td", { class: "meta", title: "ips-mock records what IPS would send and never sends it" }, "not sent"))),
   "Nothing to send yet.", 6);
 }
@@ -278,7 +282,9 @@ function renderJournal() {
     shown.length + " of " + journal.length + " requests" + (shown.length > 200 ? " (latest 200 shown)" : "");
   fill("journal", latest.map((e) =>
     h("tr", { "data-operation": e.operation || "(none)" },
-      h("td", { class: "num" }, e.seq), h("td", { class: "time" }, show(e.virtualTime)), h("td", {}, e.operation || "(none)"),
+      h("td", { class: "num" }, e.seq),
+      h("td", { class: "time" }, show(e.virtualTime)),
+      h("td", {}, e.operation || "(none)"),
       h("td", {}, e.caller || "–"), h("td", {}, badge(e.faultCode ? "fault" : "ok", String(e.status))),
       h("td", { title: e.faultReason || "" }, e.faultCode ? e.faultCode + (e.injected ? " (injected)" : "") : ""))),
   "No requests yet.", 6);
