@@ -30,6 +30,7 @@ from .clock import ClockError, ClockMode
 from .dashboard import dashboard_response, is_dashboard
 from .errors import ScenarioError
 from .fake import FakeIps
+from .journal import Exchange
 from .model.messages import render
 from .playback import Playback
 from .scenario import Scenario, load_scenario_text
@@ -68,7 +69,7 @@ ADMIN_ROUTES: Final = {
     "POST /__admin/reset": "rebuild state from the loaded scenario (the clock goes back to its start)",
     "PUT /__admin/scenario": "load a scenario (application/json or application/yaml); 400 with the errors if bad",
     "GET /__admin/state": "companies, users, job definitions, runs and logs as JSON",
-    "GET /__admin/journal": "every request the fake saw",
+    "GET /__admin/journal": "every request the fake saw; ?operation=NAME: that operation's; ?last=N: the newest N",
     "GET /__admin/verify": "handler errors, unhandled requests and unmet expectations: {ok, problems}",
     "DELETE /t/<name>/__admin/": "delete that tenant",
 }
@@ -239,6 +240,7 @@ def state_summary(fake: FakeIps) -> dict[str, Any]:
             }
             for log in state.logs
         ],
+        "journal": _journal_counts(fake),
         "outbox": [
             {
                 "kind": n.kind,
@@ -254,7 +256,19 @@ def state_summary(fake: FakeIps) -> dict[str, Any]:
     }
 
 
-def _journal(fake: FakeIps) -> list[dict[str, Any]]:
+def _journal_counts(fake: FakeIps) -> dict[str, Any]:
+    """How many requests the journal holds, by operation ("" for a request that named none)."""
+    operations: dict[str, int] = {}
+    for exchange in fake.journal:
+        operations[exchange.operation or ""] = operations.get(exchange.operation or "", 0) + 1
+    return {
+        "entries": sum(operations.values()),
+        "dropped": fake.journal.dropped,
+        "operations": dict(sorted(operations.items())),
+    }
+
+
+def _journal(fake: FakeIps, exchanges: Iterable[Exchange]) -> list[dict[str, Any]]:
     return [
         {
             "seq": e.seq,
@@ -270,7 +284,7 @@ def _journal(fake: FakeIps) -> list[dict[str, Any]]:
             "faultReason": e.fault_reason,
             "injected": e.injected,
         }
-        for e in fake.journal
+        for e in exchanges
     ]
 
 
@@ -528,8 +542,16 @@ class StandaloneApp:
             return state_summary(fake)
 
     def _on_journal(self, fake: FakeIps, request: Request) -> Any:
+        operation = request.args.get("operation")
+        last = request.args.get("last")
+        if last is not None and not (last.isascii() and last.isdigit()):
+            raise _AdminError(400, f"last must be a whole number of requests, not {_excerpt(last)}")
         with fake.locked():
-            return _journal(fake)
+            # Filtered before it is encoded: a page polling the newest 200 never pays for 20,000.
+            exchanges = [e for e in fake.journal if operation is None or (e.operation or "") == operation]
+            if last is not None:
+                exchanges = exchanges[len(exchanges) - min(int(last), len(exchanges)) :]
+            return _journal(fake, exchanges)
 
     def _on_verify(self, fake: FakeIps, request: Request) -> Any:
         problems = fake.problems()

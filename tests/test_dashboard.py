@@ -155,3 +155,30 @@ def test_the_wheel_carries_the_dashboard(tmp_path: Path) -> None:
         names = set(archive.namelist())
     for name in ["__init__.py", "index.html", "dashboard.js", "dashboard.css"]:
         assert f"ips_mock/dashboard/{name}" in names
+
+
+def test_the_journal_gives_one_operations_newest_requests_and_the_state_counts_them(app: StandaloneApp) -> None:
+    soap = SoapTestClient(app)
+    for name in ["Example", "Example", "Other"]:
+        soap.call("getCompanyInfo", {"companyName": name})
+    _submit(app, "good")
+    Client(app).post("/scene7/api/IpsApiService", data="<nonsense/>", content_type="text/xml")
+
+    def journal(query: str) -> list[tuple[int, str | None]]:
+        reply = _get(app, f"/__admin/journal{query}")
+        assert reply.status_code == 200
+        return [(e["seq"], e["operation"]) for e in json.loads(reply.get_data())]
+
+    assert [seq for seq, _ in journal("")] == [1, 2, 3, 4, 5]
+    assert journal("?operation=getCompanyInfo&last=2") == [(2, "getCompanyInfo"), (3, "getCompanyInfo")]
+    assert journal("?operation=submitJob") == [(4, "submitJob")]
+    assert journal("?operation=") == [(5, None)]  # the request that named no operation
+    assert journal("?last=0") == []
+    assert journal("?last=99") == journal("")
+    bad = _get(app, "/__admin/journal?last=-1")
+    assert (bad.status_code, json.loads(bad.get_data())["error"]) == (
+        400,
+        "last must be a whole number of requests, not '-1'",
+    )
+    counts = json.loads(_get(app, "/__admin/state").get_data())["journal"]
+    assert counts == {"entries": 5, "dropped": 0, "operations": {"": 1, "getCompanyInfo": 3, "submitJob": 1}}

@@ -238,12 +238,14 @@ def test_the_journal_filter_shows_one_operation(browser: WebDriver, server: Serv
     browser.get(f"{server.url}/__admin/ui/")
     rows = _until(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#journal tr")) == 4, "4 requests")
     assert rows
-    Select(browser.find_element(By.ID, "journal-filter")).select_by_value("getCompanyInfo")
+    select = Select(browser.find_element(By.ID, "journal-filter"))
+    assert [o.text for o in select.options] == ["all operations", "getCompanyInfo (2)", "submitJob (2)"]
+    select.select_by_value("getCompanyInfo")  # the page asks the server for that operation's requests
+    _until(browser, lambda: _text(browser, "#journal-count") == "2 of 4 requests", "the filtered count")
     rows = browser.find_elements(By.CSS_SELECTOR, "#journal tr")
     assert [r.get_attribute("data-operation") for r in rows] == ["getCompanyInfo", "getCompanyInfo"]
     faults = [r.find_elements(By.TAG_NAME, "td")[5].text for r in rows]
     assert [f.isdigit() for f in faults] == [True, False]  # newest first: the fault code, then none
-    assert _text(browser, "#journal-count") == "2 of 4 requests"
     # The filter survives the page's next update.
     service.getCompanyInfo(companyName="Example")
     _until(browser, lambda: _text(browser, "#journal-count") == "3 of 5 requests", "the new request, filtered")

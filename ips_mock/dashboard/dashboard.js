@@ -264,27 +264,41 @@ function renderAssets(state) {
   "No assets.", 4);
 }
 
-let journal = [];
+// The journal may hold 20,000 requests: the page asks only for the newest rows it shows, of the chosen operation,
+// and takes the counts from the state.
+const JOURNAL_ROWS = 200;
+const NO_OPERATION = "(none)"; // a request that named no operation (a 404, a bad envelope): "" in the API
 
-function renderJournal() {
+function journalPath() {
+  const chosen = document.getElementById("journal-filter").value;
+  const params = new URLSearchParams({ last: JOURNAL_ROWS });
+  if (chosen) params.set("operation", chosen === NO_OPERATION ? "" : chosen);
+  return "/journal?" + params;
+}
+
+function renderJournal(state, entries) {
   const select = document.getElementById("journal-filter");
   const chosen = select.value;
-  const operations = [...new Set(journal.map((e) => e.operation || "(none)"))].sort();
-  const have = [...select.options].slice(1).map((o) => o.value);
-  if (have.join("\n") !== operations.join("\n")) {
+  const counts = state.journal.operations;
+  const options = Object.keys(counts).map((op) => [op || NO_OPERATION, counts[op]]).sort();
+  const labels = options.map(([op, count]) => op + " (" + count + ")");
+  if ([...select.options].slice(1).map((o) => o.textContent).join("\n") !== labels.join("\n")) {
     select.replaceChildren(h("option", { value: "" }, "all operations"),
-      ...operations.map((op) => h("option", { value: op }, op)));
-    select.value = operations.includes(chosen) ? chosen : "";
+      ...options.map(([op], i) => h("option", { value: op }, labels[i])));
+    select.value = options.some(([op]) => op === chosen) ? chosen : "";
+    if (select.value !== chosen) setTimeout(refresh, 0); // that operation is gone (a reset): ask for all
   }
-  const shown = journal.filter((e) => !select.value || (e.operation || "(none)") === select.value);
-  const latest = shown.slice(-200).reverse();
+  const total = state.journal.entries;
+  const matching = chosen ? counts[chosen === NO_OPERATION ? "" : chosen] ?? 0 : total;
   document.getElementById("journal-count").textContent =
-    shown.length + " of " + journal.length + " requests" + (shown.length > 200 ? " (latest 200 shown)" : "");
-  fill("journal", latest.map((e) =>
-    h("tr", { "data-operation": e.operation || "(none)" },
+    matching + " of " + total + " requests" +
+    (matching > entries.length ? " (newest " + entries.length + " shown)" : "") +
+    (state.journal.dropped ? "; " + state.journal.dropped + " older ones let go" : "");
+  fill("journal", entries.slice().reverse().map((e) =>
+    h("tr", { "data-operation": e.operation || NO_OPERATION },
       h("td", { class: "num" }, e.seq),
       h("td", { class: "time" }, show(e.virtualTime)),
-      h("td", {}, e.operation || "(none)"),
+      h("td", {}, e.operation || NO_OPERATION),
       h("td", {}, e.caller || "–"), h("td", {}, badge(e.faultCode ? "fault" : "ok", String(e.status))),
       h("td", { title: e.faultReason || "" }, e.faultCode ? e.faultCode + (e.injected ? " (injected)" : "") : ""))),
   "No requests yet.", 6);
@@ -294,6 +308,7 @@ function renderJournal() {
 
 let lastText = "";
 let timer = null;
+let latestCall = 0; // a refresh started later (a filter change during a poll) wins over an earlier one
 
 function setStatus(kind, text) {
   const status = document.getElementById("status");
@@ -303,15 +318,16 @@ function setStatus(kind, text) {
 
 async function refresh() {
   clearTimeout(timer);
+  const mine = ++latestCall;
   try {
     const [state, clock, index, entries] = await Promise.all([
-      call("GET", "/state"), call("GET", "/clock"), call("GET", "/"), call("GET", "/journal"),
+      call("GET", "/state"), call("GET", "/clock"), call("GET", "/"), call("GET", journalPath()),
     ]);
+    if (mine !== latestCall) return;
     document.getElementById("token-panel").hidden = true;
     const text = JSON.stringify([state, clock, index, entries]);
     if (text !== lastText) { // only a change re-renders: open log details and scroll positions stay
       lastText = text;
-      journal = entries;
       renderClock(state, clock);
       renderTenants(index);
       renderTimeline(state);
@@ -319,10 +335,11 @@ async function refresh() {
       renderLogs(state);
       renderOutbox(state);
       renderAssets(state);
-      renderJournal();
+      renderJournal(state, entries);
     }
     setStatus("live", "live · " + new Date().toLocaleTimeString());
   } catch (error) {
+    if (mine !== latestCall) return;
     if (error instanceof NeedsToken) {
       document.getElementById("token-panel").hidden = false;
       setStatus("error", "admin token needed");
@@ -362,7 +379,7 @@ document.addEventListener("DOMContentLoaded", () => {
     delete move.dataset.edited;
     act("POST", "/clock/move_to", { to: move.value.trim() });
   });
-  document.getElementById("journal-filter").addEventListener("change", renderJournal);
+  document.getElementById("journal-filter").addEventListener("change", () => refresh());
   document.getElementById("token-form").addEventListener("submit", (event) => {
     event.preventDefault();
     sessionStorage.setItem(TOKEN_KEY, document.getElementById("token-input").value);
