@@ -4,6 +4,7 @@ drives the page itself)."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 import zipfile
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from hatchling.builders.wheel import WheelBuilder
 from werkzeug.test import Client
 
+from ips_mock.requestlog import LOGGER_NAME, RequestLog
 from ips_mock.scenario import load_scenario_text
 from ips_mock.standalone import ADMIN_ROUTES, AdminPolicy, StandaloneApp
 from ips_mock.testing import SoapTestClient, upload_urls_job
@@ -78,7 +80,8 @@ def test_the_page_loads_nothing_from_another_origin() -> None:
         text = (FILES / name).read_text()
         assert not re.search(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/|@import|url\(", text), name
     html = (FILES / "index.html").read_text()
-    assert re.findall(r'(?:src|href)="([^"]+)"', html) == ["dashboard.css", "dashboard.js"]
+    # Its own two files, and an empty icon so the browser asks for no /favicon.ico.
+    assert re.findall(r'(?:src|href)="([^"]+)"', html) == ["dashboard.css", "data:,", "dashboard.js"]
 
 
 def test_the_admin_index_lists_the_dashboard() -> None:
@@ -182,3 +185,23 @@ def test_the_journal_gives_one_operations_newest_requests_and_the_state_counts_t
     )
     counts = json.loads(_get(app, "/__admin/state").get_data())["journal"]
     assert counts == {"entries": 5, "dropped": 0, "operations": {"": 1, "getCompanyInfo": 3, "submitJob": 1}}
+
+
+def test_the_pages_reads_are_debug_lines_in_the_request_log(
+    app: StandaloneApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
+    logged = Client(RequestLog(app))
+    poll = {"X-Ips-Mock-Poll": "dashboard"}  # what the page sends with its reads
+    logged.get("/__admin/state", headers=poll).close()
+    logged.get("/t/alice/__admin/journal?last=200", headers=poll).close()
+    logged.get("/__admin/state").close()
+    logged.post("/__admin/clock/advance", json={"by": "1m"}).close()  # a click: news
+    logged.get("/__admin/nothing", headers=poll).close()  # a failure is a warning, whoever asks
+    assert [(r.levelname, r.getMessage().split()[:2]) for r in caplog.records] == [
+        ("DEBUG", ["GET", "/__admin/state"]),
+        ("DEBUG", ["GET", "/t/alice/__admin/journal"]),
+        ("INFO", ["GET", "/__admin/state"]),
+        ("INFO", ["POST", "/__admin/clock/advance"]),
+        ("WARNING", ["GET", "/__admin/nothing"]),
+    ]

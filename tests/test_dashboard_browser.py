@@ -8,6 +8,7 @@ page must follow changes it did not make itself. One browser serves the module; 
 from __future__ import annotations
 
 import io
+import logging
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from ips_mock import ServerThread
+from ips_mock.requestlog import LOGGER_NAME, RequestLog
 from ips_mock.scenario import load_scenario_text
 from ips_mock.standalone import AdminPolicy, StandaloneApp
 from ips_mock.testing import upload_urls_job
@@ -297,6 +299,22 @@ def test_with_a_token_the_page_asks_for_it_once_and_keeps_it_out_of_the_address(
         assert browser.current_url == f"{server.url}/__admin/ui/"  # taken out of the address bar and history
         browser.find_element(By.CSS_SELECTOR, 'button[data-by="1h"]').click()  # mutations carry it too
         _until(browser, lambda: _text(browser, "#clock-now") == "2026-01-05 10:00:00", "the clock an hour on")
+
+
+def test_in_the_request_log_the_pages_polls_are_debug_lines_and_its_clicks_info(
+    browser: WebDriver, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
+    with ServerThread(RequestLog(StandaloneApp(load_scenario_text(SCENARIO, name="dashboard.yaml")))) as server:
+        browser.get(f"{server.url}/__admin/ui/")
+        browser.find_element(By.CSS_SELECTOR, 'button[data-by="1m"]').click()
+        _until(browser, lambda: _text(browser, "#clock-now") == "2026-01-05 09:01:00", "the clock a minute on")
+    lines = {(r.levelname, *r.getMessage().split()[:2]) for r in caplog.records}
+    assert {("INFO", "GET", "/__admin/ui/"), ("INFO", "GET", "/__admin/ui/dashboard.js")} <= lines
+    assert ("INFO", "POST", "/__admin/clock/advance") in lines
+    polls = {line for line in lines if line[1] == "GET" and not line[2].startswith("/__admin/ui")}
+    assert {level for level, *_ in polls} == {"DEBUG"}, sorted(polls)
+    assert {path for *_, path in polls} >= {"/__admin/state", "/__admin/clock", "/__admin/journal"}
 
 
 def _colour_at(image: Image.Image, x: float, y: float) -> tuple[int, int, int]:

@@ -24,7 +24,8 @@ const tenant = (prefix.match(/\/t\/([^/]+)$/) || [])[1] || null;
 })();
 
 function headers(json) {
-  const result = {};
+  // Marks the page's reads, which the request log of ips-mock serve then shows at debug level only.
+  const result = json ? {} : { "X-Ips-Mock-Poll": "dashboard" };
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) result.Authorization = "Bearer " + token;
   if (json) result["Content-Type"] = "application/json";
@@ -343,6 +344,7 @@ async function refresh() {
     if (error instanceof NeedsToken) {
       document.getElementById("token-panel").hidden = false;
       setStatus("error", "admin token needed");
+      return; // no more polls until a token is given
     } else {
       setStatus("error", "cannot reach ips-mock: " + error.message);
     }
