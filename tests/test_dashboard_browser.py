@@ -156,6 +156,7 @@ def test_the_page_shows_the_clock_and_a_job_submitted_after_it_loaded(browser: W
     _until(browser, lambda: _text(browser, "#clock-now") == "2026-01-05 09:00:00", "the scenario's start")
     assert _text(browser, "#clock-zone") == "America/Los_Angeles (-08:00)"
     assert "No job definitions yet" in _text(browser, "#definitions")
+    assert not browser.find_element(By.ID, "assets-panel").is_displayed()  # the state has no asset catalog yet
     _submit(_ips(server.url), "good-upload")  # the page learns of it by polling
     row = _until(browser, lambda: browser.find_elements(By.CSS_SELECTOR, 'tr[data-job="good-upload"]'), "the job")
     assert row[0].text.split()[:3] == ["good-upload", "uploadUrlsJob", "c|100"]
