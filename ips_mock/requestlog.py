@@ -144,6 +144,8 @@ class RequestLog:
             duration_ms=seconds * 1000,
         )
         level = logging.WARNING if line.failed else logging.INFO
+        if level == logging.INFO and environ.get("HTTP_X_IPS_MOCK_POLL"):
+            level = logging.DEBUG  # the dashboard's reads, several a second while it is open: not news
         self.logger.log(level, "%s", line.text(), extra={"ips_request": line})
         if exchange is not None and self.logger.isEnabledFor(logging.DEBUG):
             for name, data in (("request", exchange.request_body), ("reply", exchange.reply_body)):

@@ -484,25 +484,24 @@ class Scheduler:
         for task in run.tasks:
             task.task_state = task_state
             task.last_progress_update = at
+        if stopped:
+            run.outcome = "stopped"
+        elif run.log.fatal_error or run.log.file_error_count:
+            run.outcome = "error"
+        elif run.log.file_warning_count:
+            run.outcome = "warning"
+        else:
+            run.outcome = "success"
         self.state.end_run(run, at)
-        self._notify(run, at, stopped=stopped)
+        self._notify(run, at, run.outcome)
 
-    def _notify(self, run: Run, at: datetime, *, stopped: bool) -> None:
+    def _notify(self, run: Run, at: datetime, outcome: Literal["success", "warning", "error", "stopped"]) -> None:
         """Record what IPS would send now: e-mail per emailSetting, then the completion/post HTTP call."""
         definition, log = run.definition, run.log
         submitted = definition.submitted
         setting = submitted.get("emailSetting", "None")
         if setting == "None" and "httpCompletionUrl" not in submitted and "postHttpUrl" not in submitted:
             return  # nothing to send (the common case, decided without building anything)
-        outcome: Literal["success", "warning", "error", "stopped"]
-        if stopped:
-            outcome = "stopped"
-        elif log.fatal_error or log.file_error_count:
-            outcome = "error"
-        elif log.file_warning_count:
-            outcome = "warning"
-        else:
-            outcome = "success"
         wanted = {
             "All": True,
             "JobCompletion": True,

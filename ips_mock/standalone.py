@@ -27,8 +27,11 @@ from werkzeug.wrappers import Request, Response
 
 from .app import DEFAULT_MAX_REQUEST_BYTES
 from .clock import ClockError, ClockMode
+from .dashboard import dashboard_response, is_dashboard
 from .errors import ScenarioError
 from .fake import FakeIps
+from .journal import Exchange
+from .model.messages import render
 from .playback import Playback
 from .scenario import Scenario, load_scenario_text
 from .scenario.loader import parse_duration
@@ -59,13 +62,14 @@ _MAX_ERROR_LINES: Final = 100
 
 ADMIN_ROUTES: Final = {
     "GET /__admin/": "this list, the tenants and the limits",
+    "GET /__admin/ui/": "the dashboard: a web page showing this fake's clock, jobs, runs, logs, journal and outbox",
     "GET /__admin/clock": "the fake's time: {now, source}",
     "POST /__admin/clock/advance": 'move it forward: {"by": "90s"} or {"seconds": 90}; runs what fell due',
     "POST /__admin/clock/move_to": 'move it to an instant: {"to": "2026-03-08T00:00:00-08:00"}',
     "POST /__admin/reset": "rebuild state from the loaded scenario (the clock goes back to its start)",
     "PUT /__admin/scenario": "load a scenario (application/json or application/yaml); 400 with the errors if bad",
     "GET /__admin/state": "companies, users, job definitions, runs and logs as JSON",
-    "GET /__admin/journal": "every request the fake saw",
+    "GET /__admin/journal": "every request the fake saw; ?operation=NAME: that operation's; ?last=N: the newest N",
     "GET /__admin/verify": "handler errors, unhandled requests and unmet expectations: {ok, problems}",
     "DELETE /t/<name>/__admin/": "delete that tenant",
 }
@@ -164,10 +168,14 @@ def _iso(instant: datetime | None, fake: FakeIps) -> str | None:
 
 
 def state_summary(fake: FakeIps) -> dict[str, Any]:
-    """The fake's state as plain JSON data (handles, states, counts; not every field)."""
+    """The fake's state as plain JSON data (handles, states, counts; not every field).
+
+    Runs carry what a timeline needs (fire time, end, outcome, progress); logs carry their details in English.
+    """
     state = fake.state
     return {
         "now": _iso(fake.now(), fake),
+        "zone": fake.scenario.zone.key,
         "companies": [{"handle": c.handle, "name": c.name, "rootPath": c.root_path} for c in state.companies.values()],
         "users": [
             {
@@ -183,6 +191,7 @@ def state_summary(fake: FakeIps) -> dict[str, Any]:
                 "handle": d.handle,
                 "name": d.name,
                 "type": d.job_type,
+                "company": f"c|{d.company_id}",
                 "triggerState": d.trigger.state.value,
                 "execSchedule": d.trigger.schedule.expression if d.trigger.schedule else None,
                 "nextFireTime": _iso(d.trigger.next_fire, fake),
@@ -193,10 +202,16 @@ def state_summary(fake: FakeIps) -> dict[str, Any]:
             {
                 "handle": r.handle,
                 "name": r.name,
+                "jobName": r.definition.name,
+                "type": r.definition.job_type,
+                "company": f"c|{r.company_id}",
                 "state": r.state.value,
                 "progress": r.progress,
+                "progressMessage": r.progress_message,
                 "triggerTime": _iso(r.trigger_time, fake),
                 "endedAt": _iso(r.ended_at, fake),
+                "outcome": r.outcome,
+                "initiatedBy": r.initiated_by,
             }
             for r in state.runs.values()
         ],
@@ -213,17 +228,47 @@ def state_summary(fake: FakeIps) -> dict[str, Any]:
                 "fileWarningCount": log.file_warning_count,
                 "fatalError": log.fatal_error,
                 "details": len(log.details),
+                "entries": [
+                    {
+                        "logType": d.log_type,
+                        "date": _iso(d.date_created, fake),
+                        "message": render(d.message, d.args, None) if d.localized else d.message,
+                        "assetName": d.asset_name,
+                    }
+                    for d in log.details
+                ],
             }
             for log in state.logs
         ],
+        "journal": _journal_counts(fake),
         "outbox": [
-            {"kind": n.kind, "at": _iso(n.at, fake), "to": n.to, "runName": n.run_name, "outcome": n.outcome}
+            {
+                "kind": n.kind,
+                "at": _iso(n.at, fake),
+                "to": n.to,
+                "jobName": n.job_name,
+                "runName": n.run_name,
+                "logHandle": n.log_handle,
+                "outcome": n.outcome,
+            }
             for n in state.outbox
         ],
     }
 
 
-def _journal(fake: FakeIps) -> list[dict[str, Any]]:
+def _journal_counts(fake: FakeIps) -> dict[str, Any]:
+    """How many requests the journal holds, by operation ("" for a request that named none)."""
+    operations: dict[str, int] = {}
+    for exchange in fake.journal:
+        operations[exchange.operation or ""] = operations.get(exchange.operation or "", 0) + 1
+    return {
+        "entries": sum(operations.values()),
+        "dropped": fake.journal.dropped,
+        "operations": dict(sorted(operations.items())),
+    }
+
+
+def _journal(fake: FakeIps, exchanges: Iterable[Exchange]) -> list[dict[str, Any]]:
     return [
         {
             "seq": e.seq,
@@ -239,7 +284,7 @@ def _journal(fake: FakeIps) -> list[dict[str, Any]]:
             "faultReason": e.fault_reason,
             "injected": e.injected,
         }
-        for e in fake.journal
+        for e in exchanges
     ]
 
 
@@ -363,6 +408,8 @@ class StandaloneApp:
     # ---------------------------------------------------------------------------------------------- admin
 
     def _admin(self, tenant: str | None, request: Request) -> Response:
+        if is_dashboard(request.path):  # static files: no state, no tenant created; their data is the API's
+            return dashboard_response(request.path, request.method)
         try:
             self.policy.check(request)
             endpoint, _ = self.admin_map.bind_to_environ(request.environ).match()
@@ -495,8 +542,16 @@ class StandaloneApp:
             return state_summary(fake)
 
     def _on_journal(self, fake: FakeIps, request: Request) -> Any:
+        operation = request.args.get("operation")
+        last = request.args.get("last")
+        if last is not None and not (last.isascii() and last.isdigit()):
+            raise _AdminError(400, f"last must be a whole number of requests, not {_excerpt(last)}")
         with fake.locked():
-            return _journal(fake)
+            # Filtered before it is encoded: a page polling the newest 200 never pays for 20,000.
+            exchanges = [e for e in fake.journal if operation is None or (e.operation or "") == operation]
+            if last is not None:
+                exchanges = exchanges[len(exchanges) - min(int(last), len(exchanges)) :]
+            return _journal(fake, exchanges)
 
     def _on_verify(self, fake: FakeIps, request: Request) -> Any:
         problems = fake.problems()

@@ -54,6 +54,7 @@ FORBIDDEN = {
         "ips_mock.scenario",
     ),
     "server": ("ips_mock",),
+    "dashboard": ("ips_mock",),  # static files and their route: the page reaches the fake only through the admin API
 }
 
 

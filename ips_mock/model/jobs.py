@@ -256,6 +256,8 @@ class Run:
     ended_at: datetime | None = None
     initiated_by: str | None = None
     """The run name of the upload run whose follow-on publish job this run is."""
+    outcome: Literal["success", "warning", "error", "stopped"] | None = None
+    """How the run ended (None while it lives): what its notifications report."""
 
     @property
     def handle(self) -> str:
