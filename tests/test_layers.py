@@ -30,6 +30,8 @@ FORBIDDEN = {
         "werkzeug",
     ),
     "service": ("ips_mock.protocol", "ips_mock.operations", "ips_mock.app", "ips_mock.fake", "lxml", "werkzeug"),
+    "services": ("ips_mock.protocol", "ips_mock.operations", "ips_mock.app", "ips_mock.fake", "lxml", "werkzeug"),
+    "effects": ("ips_mock.protocol", "ips_mock.service", "ips_mock.operations", "ips_mock.app", "lxml", "werkzeug"),
     "scheduler": ("ips_mock.protocol", "ips_mock.service", "ips_mock.operations", "ips_mock.app", "lxml", "werkzeug"),
     "cron": ("ips_mock", "lxml", "werkzeug"),
     "clock": ("ips_mock.protocol", "ips_mock.model", "ips_mock.service", "ips_mock.scheduler", "lxml", "werkzeug"),
@@ -105,7 +107,7 @@ def test_the_operations_dispatcher_is_the_only_bridge_between_protocol_and_servi
         for p in sorted(PACKAGE.rglob("*.py"))
         if p.name not in COMPOSITION
         and any(n.startswith("ips_mock.protocol") for n in _imports(p))
-        and any(_is_within(n, "ips_mock.service") for n in _imports(p))
+        and any(_is_within(n, "ips_mock.service") or _is_within(n, "ips_mock.services") for n in _imports(p))
     ]
     assert bridges == ["operations/__init__.py"]
 
