@@ -250,8 +250,32 @@ def state_summary(fake: FakeIps) -> dict[str, Any]:
                 "runName": n.run_name,
                 "logHandle": n.log_handle,
                 "outcome": n.outcome,
+                "delivery": n.delivery,
             }
             for n in state.outbox
+        ],
+        "folders": [
+            {"handle": f.handle, "path": f.path, "lastModified": _iso(f.modified, fake)}
+            for f in sorted(state.catalog.folders.values(), key=lambda f: (f.company_id, f.path))
+        ],
+        "assets": [
+            {
+                "handle": a.handle,
+                "name": a.name,
+                "type": a.type,
+                "folder": a.folder,
+                "fileName": a.file_name,
+                "size": a.size,
+                "readyForPublish": a.ready_for_publish,
+                "published": _iso(a.published, fake),
+                "created": _iso(a.created, fake),
+                "lastModified": _iso(a.modified, fake),
+            }
+            for a in sorted(state.catalog.assets.values(), key=lambda a: a.id)
+        ],
+        "exports": [
+            {"runName": e.run_name, "fmt": e.fmt, "assets": len(e.assets), "created": _iso(e.created, fake)}
+            for e in state.exports.values()
         ],
     }
 

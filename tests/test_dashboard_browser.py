@@ -138,6 +138,9 @@ def _until(browser: WebDriver, condition: Callable[[], Any], what: str) -> Any:
     return WebDriverWait(browser, WAIT).until(check, f"the dashboard never showed {what}")
 
 
+REFUSED = "not delivered: host hooks.example.com is not loopback and not allowed (allow it with callback_hosts)".split()
+
+
 def _text(browser: WebDriver, css: str) -> str:
     return str(browser.find_element(By.CSS_SELECTOR, css).text)
 
@@ -156,7 +159,8 @@ def test_the_page_shows_the_clock_and_a_job_submitted_after_it_loaded(browser: W
     _until(browser, lambda: _text(browser, "#clock-now") == "2026-01-05 09:00:00", "the scenario's start")
     assert _text(browser, "#clock-zone") == "America/Los_Angeles (-08:00)"
     assert "No job definitions yet" in _text(browser, "#definitions")
-    assert not browser.find_element(By.ID, "assets-panel").is_displayed()  # the state has no asset catalog yet
+    assert browser.find_element(By.ID, "assets-panel").is_displayed()  # the catalog, empty so far
+    assert "No assets." in _text(browser, "#assets")
     _submit(_ips(server.url), "good-upload")  # the page learns of it by polling
     row = _until(browser, lambda: browser.find_elements(By.CSS_SELECTOR, 'tr[data-job="good-upload"]'), "the job")
     assert row[0].text.split()[:3] == ["good-upload", "uploadUrlsJob", "c|100"]
@@ -220,7 +224,7 @@ def test_the_advance_control_moves_the_clock_and_the_run_along_the_timeline(
     assert len(details) == int(log.find_element(By.TAG_NAME, "summary").text.split(" · ")[-1].split()[0])
     outbox = [r.text.split() for r in browser.find_elements(By.CSS_SELECTOR, "#outbox tr")]
     assert outbox == [
-        ["2026-01-05", "09:10:00", "HTTP", "https://hooks.example.com/done", "slow-upload", "success", "not", "sent"],
+        ["2026-01-05", "09:10:00", "HTTP", "https://hooks.example.com/done", "slow-upload", "success", *REFUSED],
         ["2026-01-05", "09:10:00", "e-mail", "admin@example.com", "slow-upload", "success", "not", "sent"],
     ]  # newest first
 

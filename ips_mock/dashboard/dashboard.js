@@ -252,13 +252,15 @@ function renderOutbox(state) {
       h("td", { class: "wrap" }, n.to),
       h("td", { class: "nowrap", title: n.runName }, n.jobName),
       h("td", {}, badge(n.outcome)),
-      h("td", { class: "meta", title: "ips-mock records what IPS would send and never sends it" }, "not sent"))),
+      h("td", { class: "meta", title: n.kind === "email" ? "ips-mock records e-mails and never sends them"
+        : "HTTP calls go to loopback (and allowed hosts) when the run ends" },
+        n.kind === "email" ? "not sent" : (n.delivery || "pending")))),
   "Nothing to send yet.", 6);
 }
 
 function renderAssets(state) {
   const panel = document.getElementById("assets-panel");
-  panel.hidden = !("assets" in state); // this version of ips-mock keeps no asset catalog
+  panel.hidden = !("assets" in state); // a state without a catalog (an older ips-mock) hides the panel
   if (panel.hidden) return;
   fill("assets", state.assets.map((a) =>
     h("tr", {}, h("td", {}, a.handle), h("td", {}, a.name), h("td", {}, a.type), h("td", {}, a.folder || ""))),
