@@ -170,7 +170,7 @@ class CatalogEffects:
                     width=1275,
                     height=1650,
                     source=pdf.handle,
-                    metadata={"derivedFrom": pdf.handle},
+                    derived_from=pdf.handle,
                 )
             )
 

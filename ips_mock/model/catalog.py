@@ -103,6 +103,8 @@ class Asset:
     published: datetime | None = None
     """When a publish job last covered it."""
     metadata: dict[str, str] = field(default_factory=dict)
+    derived_from: str | None = None
+    """The handle of the asset this one was made from (a page a ripPdfs job made of a PDF)."""
 
     @property
     def handle(self) -> str:

@@ -291,9 +291,7 @@ class AssetService(ServiceBase):
         """The asset and the assets derived from it (the pages a ripPdfs job made of a PDF)."""
         company = self.company(caller, p["companyHandle"])
         asset = self.asset(company, p["assetHandle"])
-        derived = [
-            a for a in self.state.catalog.of_company(company.id) if a.metadata.get("derivedFrom") == asset.handle
-        ]
+        derived = [a for a in self.state.catalog.of_company(company.id) if a.derived_from == asset.handle]
         return asset, sorted(derived, key=lambda a: a.id)
 
     def _touch(self, asset: Asset, caller: User, now: datetime) -> None:

@@ -1,0 +1,140 @@
+"""What jobs do to the catalog, through the wire: uploads, duplicates, stops, publishes, rips, exports, determinism."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from werkzeug.test import Client
+
+from ips_mock import FakeIps
+from ips_mock.testing import SoapTestClient, upload_urls_job
+
+SCENARIO: dict[str, Any] = {
+    "ips_mock": 1,
+    "companies": [{"name": "Example", "id": 100}],
+    "users": [{"email": "admin@example.com", "password": "password", "role": "IpsAdmin", "companies": ["Example"]}],
+}
+
+
+def _upload(client: SoapTestClient, name: str, *urls: str | tuple[str, str], **fields: Any) -> None:
+    client.call(
+        "submitJob", {"companyHandle": "c|100", "jobName": name, "uploadUrlsJob": upload_urls_job(*urls, **fields)}
+    ).ok()
+
+
+def _names(fake: FakeIps) -> list[tuple[str, str, str]]:
+    return sorted((a.name, a.folder, a.file_name) for a in fake.state.catalog.assets.values())
+
+
+def test_an_upload_creates_its_assets_and_their_folders() -> None:
+    fake = FakeIps(SCENARIO)
+    client = SoapTestClient(fake)
+    _upload(client, "up", ("https://x/a.jpg", "Example/shoes/a.jpg"), ("https://x/b.png", "/bags/"), "https://x/c.pdf")
+    assert _names(fake) == []  # nothing before the items complete
+    fake.advance(timedelta(minutes=2))
+    assert _names(fake) == [
+        ("a", "Example/shoes/", "a.jpg"),
+        ("b", "Example/bags/", "b.png"),
+        ("c", "Example/", "c.pdf"),
+    ]
+    details = client.call("getJobLogDetails", {"companyHandle": "c|100", "originalName": "up"})
+    handles = {a.handle for a in fake.state.catalog.assets.values()}
+    logged = {el.text for el in details.payload.iter("{*}assetHandle")}
+    assert logged == handles
+    assert {(a.type) for a in fake.state.catalog.assets.values()} == {"Image", "Pdf"}
+
+
+def test_overwrite_replaces_in_place_and_no_overwrite_skips_the_duplicate() -> None:
+    fake = FakeIps(SCENARIO)
+    client = SoapTestClient(fake)
+    _upload(client, "first", ("https://x/a.jpg", "one/a.jpg"))
+    fake.advance(timedelta(minutes=2))
+    (original,) = fake.state.catalog.assets.values()
+    _upload(client, "second", ("https://y/a.jpg", "two/a.jpg"), overwrite=True)
+    fake.advance(timedelta(minutes=2))
+    (replaced,) = fake.state.catalog.assets.values()
+    assert (replaced.handle, replaced.folder, replaced.source) == (original.handle, "Example/two/", "https://y/a.jpg")
+    _upload(client, "third", ("https://z/a.jpg", "three/a.jpg"), overwrite=False)
+    fake.advance(timedelta(minutes=2))
+    (kept,) = fake.state.catalog.assets.values()
+    assert (kept.folder, kept.source) == ("Example/two/", "https://y/a.jpg")
+    (log,) = [log for log in fake.state.logs if log.original_job_name == "third"]
+    assert (log.file_duplicate_count, log.file_success_count) == (1, 0)
+    assert [d.log_type for d in log.details if d.asset_handle] == ["DuplicateSkipped"]
+
+
+def test_failed_items_create_nothing_and_a_stopped_run_keeps_what_it_did() -> None:
+    scenario = SCENARIO | {"behaviours": [{"match": {"name": "flaky"}, "error_items": 1}]}
+    fake = FakeIps(scenario)
+    client = SoapTestClient(fake)
+    _upload(client, "flaky", "https://x/a.jpg", "https://x/b.jpg")
+    fake.advance(timedelta(minutes=2))
+    assert [n for n, _, _ in _names(fake)] == ["a"]
+    _upload(client, "stopped", *(f"https://x/s{i}.jpg" for i in range(4)))
+    fake.advance(timedelta(seconds=20))  # 25 %: one of four done
+    client.call("stopJob", {"companyHandle": "c|100", "jobHandle": "j|100|stopped||"}).ok()
+    fake.advance(timedelta(minutes=2))
+    assert [n for n, _, _ in _names(fake)] == ["a", "s0"]
+
+
+def test_publish_stamps_marked_assets_and_rip_makes_derived_pages() -> None:
+    fake = FakeIps(SCENARIO)
+    client = SoapTestClient(fake)
+    _upload(client, "up", "https://x/ready.jpg", "https://x/doc.pdf")
+    _upload(client, "hidden", "https://x/draft.jpg", readyForPublish=False)
+    fake.advance(timedelta(minutes=2))
+    client.call(
+        "submitJob",
+        {
+            "companyHandle": "c|100",
+            "jobName": "pub",
+            "imageServingPublishJob": {"publishType": "Full", "emailSetting": "None"},
+        },
+    ).ok()
+    fake.advance(timedelta(minutes=2))
+    published = {a.name: a.published is not None for a in fake.state.catalog.assets.values()}
+    assert published == {"ready": True, "doc": True, "draft": False}
+    pdf = next(a for a in fake.state.catalog.assets.values() if a.name == "doc")
+    client.call(
+        "submitJob",
+        {
+            "companyHandle": "c|100",
+            "jobName": "rip",
+            "ripPdfsJob": {"pdfHandleArray": {"items": [pdf.handle]}, "createMask": False, "emailSetting": "None"},
+        },
+    ).ok()
+    fake.advance(timedelta(minutes=2))
+    reply = client.call("getAssociatedAssets", {"companyHandle": "c|100", "assetHandle": pdf.handle}).ok()
+    assert [el.text for el in reply.payload.iter("{*}name")] == ["doc_1", "doc_2"]
+
+
+def _export_session() -> tuple[list[bytes], bytes]:
+    fake = FakeIps(SCENARIO)
+    client = SoapTestClient(fake)
+    _upload(client, "up", ("https://x/a.jpg", "pics/a.jpg"), "https://x/b.mp4")
+    fake.advance(timedelta(minutes=2))
+    handles = sorted(a.handle for a in fake.state.catalog.assets.values())
+    job = {"assetHandleArray": {"items": handles}, "fmt": "orig", "emailSetting": "None"}
+    client.call("submitJob", {"companyHandle": "c|100", "jobName": "exp", "exportJob": job}).ok()
+    fake.advance(timedelta(minutes=2))
+    replies = [
+        client.call("getJobLogDetails", {"companyHandle": "c|100", "originalName": "exp"}).body,
+        client.call("searchAssets", {"companyHandle": "c|100", "includeSubfolders": True}).body,
+    ]
+    url = next(
+        el.text
+        for el in client.call("getJobLogDetails", {"companyHandle": "c|100", "originalName": "exp"}).payload.iter(
+            "{*}assetName"
+        )
+        if el.text and el.text.startswith("http")
+    )
+    assert url.startswith("http://localhost/scene7/export/")
+    archive = Client(fake).get(url.removeprefix("http://localhost")).get_data()
+    return replies, archive
+
+
+def test_the_same_calls_give_byte_identical_replies_and_archives() -> None:
+    first, second = _export_session(), _export_session()
+    assert first == second
+    assert first[1][:2] == b"PK"
