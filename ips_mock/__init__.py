@@ -7,6 +7,8 @@ from importlib.metadata import PackageNotFoundError, version
 from .clock import ClockError
 from .errors import FaultKind, IpsFault, IpsMockError, ScenarioError
 from .fake import FakeIps
+from .journal import JournalLimits
+from .model.state import Retention
 from .server import ServerThread
 
 __all__ = [
@@ -15,6 +17,8 @@ __all__ = [
     "FaultKind",
     "IpsFault",
     "IpsMockError",
+    "JournalLimits",
+    "Retention",
     "ScenarioError",
     "ServerThread",
     "__version__",

@@ -103,6 +103,14 @@ def _parser() -> argparse.ArgumentParser:
         help="with --clock wall, how often due work runs (default: %(default)g)",
     )
     serve.add_argument(
+        "--allow-callback-host",
+        metavar="HOST",
+        action="append",
+        default=[],
+        help="a host beside loopback that the HTTP calls of ended runs (postHttpUrl, httpCompletionUrl) may go to "
+        "(repeatable; '*' for any)",
+    )
+    serve.add_argument(
         "--basic-challenge",
         action="store_true",
         help="answer IPS requests without credentials 401 with WWW-Authenticate: Basic (IPS itself answers fault "
@@ -386,6 +394,7 @@ def _serve(args: argparse.Namespace) -> int:
             policy=policy,
             clock_mode=args.clock,
             challenge_basic=args.basic_challenge,
+            callback_hosts=tuple(args.allow_callback_host),
         )
     except ScenarioError as exc:
         return _fail(str(exc))

@@ -22,6 +22,7 @@ from .exports import export_zip
 from .journal import Exchange, Journal, JournalLimits
 from .model import State
 from .model.jobs import Notification
+from .model.state import Retention
 from .pipeline import DEFAULT_MAX_REQUEST_BYTES, HandlerError, TransportFault
 from .playback import Playback
 from .protocol.auth import Credentials
@@ -59,6 +60,7 @@ class FakeIps:
         start: datetime | None = None,
         journal_limits: JournalLimits | None = None,
         playback: Playback | None = None,
+        retention: Retention | None = None,
         callback_hosts: Iterable[str] = (),
         callback_timeout: float = DEFAULT_CALLBACK_TIMEOUT,
         clock_mode: ClockMode = "manual",
@@ -69,12 +71,18 @@ class FakeIps:
         journal keeps (:class:`ips_mock.journal.JournalLimits`). ``clock_mode="wall"`` makes the fake's own clock
         follow real time from ``clock.start`` (due work then runs on the next request or :meth:`run_due`).
         ``challenge_basic`` answers a request with no credentials at all ``401`` with ``WWW-Authenticate: Basic``
-        instead of the fault 10000 IPS sends (for clients that send Basic only when challenged)."""
+        instead of the fault 10000 IPS sends (for clients that send Basic only when challenged). ``playback``
+        answers the operations a recorded transcript covers from it (:class:`ips_mock.playback.Playback`);
+        ``retention`` bounds the finished runs and logs kept (:class:`ips_mock.model.Retention`);
+        ``callback_hosts`` names hosts beside loopback that the HTTP calls of ended runs may go to (``"*"``: any),
+        each call waiting at most ``callback_timeout`` seconds (see :mod:`ips_mock.callbacks`)."""
         self._lock = threading.RLock()
         self.clock_mode: ClockMode = clock_mode
         loaded = _as_scenario(scenario if scenario is not None else DEFAULT_SCENARIO)
         self.scenario = replace(loaded, start=start) if start is not None else loaded
         self.journal = Journal(journal_limits or JournalLimits())
+        self.retention = retention
+        """How much finished work the fake keeps (:class:`ips_mock.model.Retention`; None: the default policy)."""
         self.callback_policy = CallbackPolicy.allowing(callback_hosts, timeout=callback_timeout)
         """Which hosts the HTTP calls of ended runs may go to (loopback, and ``callback_hosts``)."""
         self._given_playback = playback
@@ -100,7 +108,7 @@ class FakeIps:
     def load(self, scenario: ScenarioSource) -> None:
         """Replace the scenario and rebuild all state from it. A bad scenario changes nothing."""
         loaded = _as_scenario(scenario)
-        runtime = build_runtime(loaded)  # raises before anything changes
+        runtime = build_runtime(loaded, retention=self.retention)  # raises before anything changes
         playback = self._given_playback or _scenario_playback(loaded)
         clock = FakeClock(loaded.start, mode=self.clock_mode)  # so does a start the clock cannot hold
         with self._lock:
@@ -114,7 +122,10 @@ class FakeIps:
             self._rebuild()
 
     def _rebuild(self) -> None:
-        self._install(*build_runtime(self.scenario), clock=FakeClock(self.scenario.start, mode=self.clock_mode))
+        self._install(
+            *build_runtime(self.scenario, retention=self.retention),
+            clock=FakeClock(self.scenario.start, mode=self.clock_mode),
+        )
 
     def _install(self, state: State, service: IpsService, injector: Injector, *, clock: FakeClock) -> None:
         self.clock = clock

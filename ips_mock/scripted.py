@@ -21,6 +21,7 @@ from .journal import Journal
 from .model import State
 from .model.handles import parse_job_handle
 from .model.jobs import RunState, TriggerState
+from .model.state import Retention
 from .operations import OPERATIONS
 from .protocol.codec import encode, from_mapping, in_namespace
 from .protocol.ns import ApiVersion
@@ -142,14 +143,17 @@ def install_jobs(scenario: Scenario, state: State, service: IpsService) -> list[
     return problems
 
 
-def build_runtime(scenario: Scenario) -> tuple[State, IpsService, Injector]:
+def build_runtime(scenario: Scenario, *, retention: Retention | None = None) -> tuple[State, IpsService, Injector]:
     """Fresh state, service and injector for ``scenario``; a :class:`ScenarioError` lists every problem found
-    against the IPS types, in line order."""
+    against the IPS types, in line order. ``retention`` bounds the finished runs and logs kept (default:
+    :class:`Retention`'s)."""
     problems = check_scenario(scenario)
     state = scenario.build_state()
     for company in scenario.companies:  # every company has its root folder from the start
         state.catalog.ensure_folder(company.id, company.root_path, scenario.start)
-    service = IpsService(state, zone=scenario.zone, misfire=scenario.misfire, behaviours=scenario.behaviour_for)
+    service = IpsService(
+        state, zone=scenario.zone, misfire=scenario.misfire, behaviours=scenario.behaviour_for, retention=retention
+    )
     problems += install_jobs(scenario, state, service)
     if problems:
         ordered = sorted(problems, key=lambda problem: problem.line or 0)

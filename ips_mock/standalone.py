@@ -337,11 +337,12 @@ class StandaloneApp:
         monotonic: Callable[[], float] | None = None,
         clock_mode: ClockMode = "manual",
         challenge_basic: bool = False,
+        callback_hosts: tuple[str, ...] = (),
     ) -> None:
         """Raises :class:`ScenarioError` if ``scenario`` cannot be run. With ``playback``, every fake answers
         every operation from that transcript (``ips-mock serve --playback``). ``monotonic`` (seconds) is the
-        clock tenant idleness is measured on (default ``time.monotonic``). ``clock_mode`` and ``challenge_basic``
-        are passed to every fake (see :class:`FakeIps`)."""
+        clock tenant idleness is measured on (default ``time.monotonic``). ``clock_mode``, ``challenge_basic``
+        and ``callback_hosts`` are passed to every fake (see :class:`FakeIps`)."""
         self.scenario = scenario
         self.playback = playback
         self.fake_options: dict[str, Any] = {
@@ -349,6 +350,7 @@ class StandaloneApp:
             "validate_responses": validate_responses,
             "clock_mode": clock_mode,
             "challenge_basic": challenge_basic,
+            "callback_hosts": callback_hosts,
         }
         self.max_scenario_bytes = max_scenario_bytes
         self.max_json_bytes = max_json_bytes
