@@ -138,3 +138,25 @@ def test_the_same_calls_give_byte_identical_replies_and_archives() -> None:
     first, second = _export_session(), _export_session()
     assert first == second
     assert first[1][:2] == b"PK"
+
+
+def test_in_process_callbacks_are_captured_through_responses_when_their_host_is_allowed() -> None:
+    import re
+    from urllib.parse import parse_qs
+
+    import responses
+
+    fake = FakeIps(SCENARIO, callback_hosts=["hooks.example.com"])
+    client = SoapTestClient(fake)
+    with responses.RequestsMock() as mock:
+        mock.add(responses.POST, re.compile(r"https://hooks\.example\.com/done.*"), status=204)
+        _upload(client, "up", "https://x/a.jpg", postHttpUrl="https://hooks.example.com/done?code=7")
+        fake.advance(timedelta(minutes=2))
+        (captured,) = mock.calls
+    assert captured.request.url == "https://hooks.example.com/done?code=7"
+    form = parse_qs(str(captured.request.body))
+    assert form["originalName"] == ["up"]
+    assert form["status"] == ["success"]
+    assert form["jobHandle"][0].startswith("j|100||up_")
+    (call,) = [n for n in fake.state.outbox if n.kind == "http"]
+    assert call.delivery == "delivered: HTTP 204"
