@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
+from .clock import LAST_INSTANT
 from .cron import CronSchedule, ScheduleError
 from .errors import IpsFault
 from .model import Company, State, User
@@ -187,6 +188,11 @@ class IpsService(AssetService):
         trigger = Trigger(state=TriggerState.COMPLETE)
         if "execTime" in p:
             exec_time = self._utc(p["execTime"], "execTime")
+            if exec_time > LAST_INSTANT:
+                last = LAST_INSTANT.isoformat()
+                raise IpsFault.invalid_parameter(
+                    "execTime", f"{exec_time.isoformat()} is after {last}, the last instant ips-mock models"
+                )
             if exec_time < now:
                 raise IpsFault.invalid_parameter(
                     "execTime",
@@ -497,6 +503,11 @@ class IpsService(AssetService):
                 f"the clock went back from {observed.isoformat()} to {now.isoformat()}: the fake cannot undo what "
                 "already happened; start freezers before the first call, or reset the fake"
             )
+        if now > LAST_INSTANT:  # a freezer set past the end of what the model can represent
+            raise ClockOutOfRangeError(
+                f"the clock reads {now.isoformat()}, after {LAST_INSTANT.isoformat()}, the last instant ips-mock "
+                "models; keep freezers before it"
+            )
         self.state.observed = now
         self.scheduler.run_until(now)
 
@@ -504,3 +515,8 @@ class IpsService(AssetService):
 class ClockWentBackError(IpsFault):
     def __init__(self, reason: str) -> None:
         super().__init__(IpsFault.EXCEPTION, f"ips-mock: {reason}")
+
+
+class ClockOutOfRangeError(ClockWentBackError):
+    """The clock shows an instant the model cannot represent: a test mistake, answered and kept like time going
+    back."""
