@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import copy
 import gzip
+import json
 import os
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Final
 from xml.sax.saxutils import escape, quoteattr
 
@@ -23,9 +25,10 @@ from hypothesis import strategies as st
 from lxml import etree
 from werkzeug.test import Client
 
-from ips_mock import FakeIps
+from ips_mock import FakeIps, ScenarioError
 from ips_mock.operations import OPERATIONS
 from ips_mock.protocol import ns
+from ips_mock.scenario import load_scenario, load_scenario_text
 from ips_mock.testing import auth_header, build_envelope, upload_urls_job, validate_reply
 
 ENDPOINT: Final = "/scene7/services/IpsApiService"
@@ -43,6 +46,14 @@ settings.register_profile(
 settings.register_profile("nightly", parent=settings.get_profile("ci"), derandomize=False)
 PROFILE: Final = os.environ.get("IPS_MOCK_FUZZ_PROFILE", "ci")
 SCALE: Final = {"ci": 1, "nightly": 25}[PROFILE]
+
+# Examples a test runs in the default profile: 4,700 in all.
+BYTES_EXAMPLES: Final = 300
+XML_EXAMPLES: Final = 500
+MUTATION_EXAMPLES: Final = 3000
+MIXED_EXAMPLES: Final = 200
+SCENARIO_EXAMPLES: Final = 300
+YAML_EXAMPLES: Final = 400
 
 
 def fuzz_settings(examples: int) -> Callable[[Any], Any]:
@@ -91,6 +102,8 @@ class Target:
     def check(self, body: bytes, headers: dict[str, str]) -> None:
         """Post ``body`` and check the reply; every example ends here."""
         self.examples += 1
+        if self.examples % 25 == 0:  # runs end, schedules fire: the state stays small and keeps changing
+            self.fake.advance(timedelta(minutes=2))
         response = self.client.post(ENDPOINT, data=body, headers=headers)
         data = response.get_data()
         if response.headers.get("Content-Encoding") == "gzip":
@@ -360,13 +373,14 @@ def _headers(operation: str | None, soap12: bool, data: st.DataObject) -> dict[s
 def test_random_bytes() -> None:
     target = Target()
 
-    @fuzz_settings(300)
+    @fuzz_settings(BYTES_EXAMPLES)
     @given(body=st.binary(max_size=3000), content_type=st.sampled_from(CONTENT_TYPES))
     def fuzz(body: bytes, content_type: str) -> None:
         target.check(body, {"Content-Type": content_type})
 
     fuzz()
     target.still_serves()
+    assert target.examples >= BYTES_EXAMPLES * SCALE  # hypothesis ran them all
 
 
 def _xml_trees(depth: int = 4) -> st.SearchStrategy[str]:
@@ -392,7 +406,7 @@ def _xml_trees(depth: int = 4) -> st.SearchStrategy[str]:
 def test_random_xml() -> None:
     target = Target()
 
-    @fuzz_settings(500)
+    @fuzz_settings(XML_EXAMPLES)
     @given(tree=_xml_trees(), wrap=st.sampled_from([None, ns.SOAP11_ENV, ns.SOAP12_ENV]), data=st.data())
     def fuzz(tree: str, wrap: str | None, data: st.DataObject) -> None:
         if wrap is not None:  # inside a real envelope, so it reaches the operation lookup and the decoder
@@ -401,12 +415,13 @@ def test_random_xml() -> None:
 
     fuzz()
     target.still_serves()
+    assert target.examples >= XML_EXAMPLES * SCALE  # hypothesis ran them all
 
 
 def test_mutated_envelopes_of_every_operation() -> None:
     target = Target()
 
-    @fuzz_settings(3000)
+    @fuzz_settings(MUTATION_EXAMPLES)
     @given(
         operation=st.sampled_from(sorted(OPERATIONS)),
         soap12=st.booleans(),
@@ -419,6 +434,7 @@ def test_mutated_envelopes_of_every_operation() -> None:
 
     fuzz()
     target.still_serves()
+    assert target.examples >= MUTATION_EXAMPLES * SCALE  # hypothesis ran them all
 
 
 def _mutated_request(
@@ -458,7 +474,7 @@ def test_mixed_soap_versions() -> None:
     """Envelope of one version, Header or Body of the other, Content-Type of either."""
     target = Target()
 
-    @fuzz_settings(200)
+    @fuzz_settings(MIXED_EXAMPLES)
     @given(operation=st.sampled_from(sorted(OPERATIONS)), data=st.data())
     def fuzz(operation: str, data: st.DataObject) -> None:
         body = build_envelope(operation, valid_params(target, operation), headers=[auth_header()])
@@ -470,3 +486,144 @@ def test_mixed_soap_versions() -> None:
 
     fuzz()
     target.still_serves()
+    assert target.examples >= MIXED_EXAMPLES * SCALE  # hypothesis ran them all
+
+
+# ------------------------------------------------------------------------------------------------ scenarios
+
+SCENARIO_FILES: Final = sorted((Path(__file__).resolve().parent.parent / "scenarios").glob("*.yaml"))
+ODD_SCENARIO_VALUES: Final = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(),
+    st.sampled_from(ODD_VALUES),
+    st.text(max_size=20),
+    st.lists(st.integers(0, 3), max_size=3),
+    st.dictionaries(st.sampled_from(["name", "match", "at", "x"]), st.integers(0, 3), max_size=2),
+)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            out += _paths(item, (*prefix, index))
+    return out
+
+
+def test_mutated_scenarios_load_or_say_why() -> None:
+    """Every example scenario, with values replaced, removed or repeated: it loads and builds a fake, or raises a
+    ScenarioError; nothing else."""
+    originals = [json.loads(json.dumps(load_scenario_text(p.read_text()).data, default=str)) for p in SCENARIO_FILES]
+
+    @fuzz_settings(SCENARIO_EXAMPLES)
+    @given(index=st.integers(0, len(originals) - 1), changes=st.integers(1, 3), data=st.data())
+    def fuzz(index: int, changes: int, data: st.DataObject) -> None:
+        document = copy.deepcopy(originals[index])
+        for _ in range(changes):
+            paths = _paths(document)
+            if not paths:
+                break
+            path = data.draw(st.sampled_from(paths), label="path")
+            holder = document
+            for part in path[:-1]:
+                holder = holder[part]
+            action = data.draw(st.sampled_from(["replace", "replace", "remove", "repeat"]), label="action")
+            if action == "remove":
+                del holder[path[-1]]
+            elif action == "repeat" and isinstance(holder, list):
+                holder.append(copy.deepcopy(holder[path[-1]]))
+            else:
+                holder[path[-1]] = data.draw(ODD_SCENARIO_VALUES, label="value")
+        problem = ""
+        try:
+            FakeIps(load_scenario(document))
+        except ScenarioError as exc:
+            problem = str(exc)
+        assert problem == "" or problem.startswith("<mapping>"), problem[:500]
+        assert len(problem) < 60_000
+
+    fuzz()
+
+
+YAML_PIECES: Final = [
+    "ips_mock: 1\n",
+    "ips_mock: ",
+    "1",
+    "\n",
+    "  ",
+    "- ",
+    ": ",
+    "? ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "&a ",
+    "&b ",
+    "*a",
+    "*b",
+    "<<: ",
+    "!!python/object:os.system ",
+    "!!binary ",
+    "!!timestamp ",
+    "!!int ",
+    "!!float ",
+    "!!set ",
+    "!!omap ",
+    "!custom ",
+    "|\n",
+    ">-\n",
+    "'",
+    '"',
+    "\\x00",
+    "%YAML 1.2\n",
+    "%TAG ! tag:x,2000:\n",
+    "---\n",
+    "...\n",
+    "# c\n",
+    "9" * 50,
+    ".inf",
+    ".nan",
+    "-0x1F",
+    "0o17",
+    "1_000",
+    "2026-01-05T09:00:00Z",
+    "9999-12-31",
+    "null",
+    "~",
+    "clock: ",
+    "start: ",
+    "jobs: ",
+    "users: ",
+    "companies: ",
+    "timeline: ",
+    "faults: ",
+    "advance: ",
+    "stubs: ",
+    "name: ",
+    "\t",
+    "\u00e9",
+    "\ufeff",
+    "\x85",
+    "\u2028",
+]
+
+
+def test_random_yaml_text_loads_or_says_why() -> None:
+    @fuzz_settings(YAML_EXAMPLES)
+    @given(pieces=st.lists(st.sampled_from(YAML_PIECES), max_size=40))
+    def fuzz(pieces: list[str]) -> None:
+        problem = ""
+        try:
+            load_scenario_text("".join(pieces), name="fuzz.yaml")
+        except ScenarioError as exc:
+            problem = str(exc)
+        assert problem == "" or problem.startswith("fuzz.yaml"), problem[:500]
+
+    fuzz()
