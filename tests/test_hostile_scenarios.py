@@ -115,7 +115,7 @@ def test_ips_mock_check_reports_it_without_a_traceback(
 def test_the_admin_api_answers_400_for_it(name: str) -> None:
     content, _, fragment = HOSTILE[name]
     app = StandaloneApp(load_scenario(DEFAULT_SCENARIO))
-    response = Client(app).put("/__admin/scenario", data=content)
+    response = Client(app).put("/__admin/scenario", data=content, content_type="application/x-yaml")
     assert response.status_code == 400, response.get_data()[:500]
     errors = json.loads(response.get_data())["errors"]
     assert fragment in "\n".join(errors)
@@ -172,12 +172,12 @@ def test_the_size_limit(tmp_path: Path) -> None:
 
 
 def test_many_problems_are_counted_not_all_listed() -> None:
-    text = "ips_mock: 1\n" + "".join(f"unknown{i}: 1\n" for i in range(500))
+    text = "ips_mock: 1\n" + "".join(f"unknown{i}: 1\n" for i in range(1500))
     with pytest.raises(ScenarioError) as caught:
         load_scenario_text(text)
     lines = str(caught.value).splitlines()
     assert len(lines) == MAX_PROBLEMS + 1
-    assert lines[-1] == f"<text>: … and {500 - MAX_PROBLEMS} more problems"
+    assert lines[-1] == f"<text>: … and {1500 - MAX_PROBLEMS} more problems"
 
 
 def test_a_mapping_nested_too_deep_is_a_scenario_error() -> None:
@@ -242,3 +242,15 @@ def test_a_freezer_past_the_end_of_time_gets_a_fault_that_says_so_not_an_interna
     reply.assert_fault(30000, "the clock reads 9999-12-31T22:00:00+00:00", "keep freezers before it")
     assert "internal error" not in (reply.reason or "")
     assert [type(e.exception).__name__ for e in fake.errors] == ["ClockOutOfRangeError"]
+
+
+def test_a_transcript_is_read_within_the_same_limits(tmp_path: Path) -> None:
+    from ips_mock.scenario.transcript import load_transcript
+
+    path = tmp_path / "bomb.yaml"
+    path.write_text(_alias_bomb().replace("ips_mock: 1", "ips_mock_transcript: 1"))
+    with pytest.raises(ScenarioError, match=r"bomb.yaml:2: expands to more than 200,000 values"):
+        load_transcript(path)
+    path.write_bytes(b"ips_mock_transcript: 1\ndescription: caf\xe9\n")
+    with pytest.raises(ScenarioError, match=r"bomb.yaml:2: not UTF-8 text"):
+        load_transcript(path)

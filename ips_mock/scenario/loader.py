@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jsonschema
@@ -70,7 +70,7 @@ MAX_DURATION: Final = timedelta(days=365)
 starts at the last instant still ends inside what the model can represent."""
 MAX_MESSAGE: Final = 400
 """Characters of one problem message; a longer one (a huge value quoted back) is cut."""
-MAX_PROBLEMS: Final = 100
+MAX_PROBLEMS: Final = 1_000
 """Problems listed in one :class:`ScenarioError`; the rest are counted."""
 
 
@@ -92,6 +92,7 @@ class ScenarioLimits:
 DEFAULT_SCENARIO_LIMITS: Final = ScenarioLimits()
 
 FieldPath = Sequence[str | int]
+_Loaded = TypeVar("_Loaded")
 
 
 def _builtin_path() -> Path:
@@ -459,7 +460,7 @@ def load_scenario(source: str | Path | Mapping[str, Any], *, limits: ScenarioLim
     return _guarded(name, lambda: _validate(*_read(source, limits or DEFAULT_SCENARIO_LIMITS)))
 
 
-def _guarded(name: str, load: Callable[[], Scenario]) -> Scenario:
+def _guarded(name: str, load: Callable[[], _Loaded]) -> _Loaded:
     """``load()``, with any failure the checks did not foresee still reported as a :class:`ScenarioError`."""
     try:
         return load()
