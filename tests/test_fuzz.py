@@ -14,6 +14,7 @@ import copy
 import gzip
 import json
 import os
+import tempfile
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 from lxml import etree
 from werkzeug.test import Client
 
@@ -35,6 +37,9 @@ ENDPOINT: Final = "/scene7/services/IpsApiService"
 V2014: Final = ns.ApiVersion("2014-04-03").namespace
 XSI: Final = "http://www.w3.org/2001/XMLSchema-instance"
 
+# Hypothesis keeps caches (constants it found in the source, unicode tables) beside the checkout by default; no
+# example database is kept at all (database=None), and the caches go to the temporary directory.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "ips-mock-hypothesis")
 settings.register_profile(
     "ci",
     derandomize=True,
