@@ -28,6 +28,7 @@ from lxml import etree
 from werkzeug.test import Client
 
 from ips_mock import FakeIps, ScenarioError
+from ips_mock.model.catalog import Asset
 from ips_mock.operations import OPERATIONS
 from ips_mock.protocol import ns
 from ips_mock.scenario import load_scenario, load_scenario_text
@@ -52,10 +53,10 @@ settings.register_profile("nightly", parent=settings.get_profile("ci"), derandom
 PROFILE: Final = os.environ.get("IPS_MOCK_FUZZ_PROFILE", "ci")
 SCALE: Final = {"ci": 1, "nightly": 25}[PROFILE]
 
-# Examples a test runs in the default profile: 4,700 in all.
+# Examples a test runs in the default profile: 5,700 in all.
 BYTES_EXAMPLES: Final = 300
 XML_EXAMPLES: Final = 500
-MUTATION_EXAMPLES: Final = 3000
+MUTATION_EXAMPLES: Final = 4000
 MIXED_EXAMPLES: Final = 200
 SCENARIO_EXAMPLES: Final = 300
 YAML_EXAMPLES: Final = 400
@@ -95,7 +96,12 @@ class Target:
         self.fake.advance(timedelta(minutes=2))  # the upload has run: a log, and an asset handle
         logs = self.call("getJobLogs", {"companyHandle": "c|100"})
         self.log_handle = _text(logs, "jobLogArray/items/jobHandle")
-        self.asset_handle = logs.findtext(".//{*}assetHandle") or "a|100|1|1"
+        # Uploads do not fill the catalog yet: an asset of its own for the asset operations.
+        at = self.fake.clock.now()
+        self.asset = Asset(1, 100, "a", "a.jpg", "Example/", "Image", at, at, "admin@example.com", "admin@example.com")
+        self.asset_handle = self.fake.state.catalog.add(self.asset).handle
+        created = self.call("createFolder", {"companyHandle": "c|100", "folderPath": "Example/fuzz/"})
+        self.folder_handle = _text(created, "folderHandle")
 
     def call(self, operation: str, params: dict[str, Any]) -> etree._Element:
         body = build_envelope(operation, params, headers=[auth_header()])
@@ -109,6 +115,8 @@ class Target:
         self.examples += 1
         if self.examples % 25 == 0:  # runs end, schedules fire: the state stays small and keeps changing
             self.fake.advance(timedelta(minutes=2))
+            if self.asset.id not in self.fake.state.catalog.assets:  # a fuzzed deleteAsset removed it
+                self.fake.state.catalog.add(self.asset)
         response = self.client.post(ENDPOINT, data=body, headers=headers)
         data = response.get_data()
         if response.headers.get("Content-Encoding") == "gzip":
@@ -172,7 +180,7 @@ def valid_params(target: Target, operation: str) -> dict[str, Any]:
         "executeJob": job,
         "getActiveJobs": {**company, "includeWaitingJobs": True},
         "getScheduledJobs": {**company, "originalName": "nightly"},
-        "stopJob": {**company, "jobHandle": target.upload_handle},
+        "stopJob": job,  # executeJob starts runs of it now and then
         "pauseJob": job,
         "resumeJob": job,
         "deleteJob": {**company, "jobHandle": "j|100|nothing||"},
@@ -187,12 +195,52 @@ def valid_params(target: Target, operation: str) -> dict[str, Any]:
         "getJobLogDetails": {
             **company,
             "jobHandle": target.log_handle,
-            "logTypeArray": {"items": ["UploadSuccess", "FileError"]},
+            "logTypeArray": {"items": ["UploadSuccess", "FileUpdated"]},
             "recordsPerPage": 5,
             "resultsPage": 1,
             "sortDirection": "Descending",
         },
         "getAssetJobLogs": {**company, "assetHandle": target.asset_handle},
+        "createFolder": {**company, "folderPath": "Example/fuzz/more/"},
+        "deleteFolder": {**company, "folderHandle": target.folder_handle},
+        "deleteAsset": {**company, "assetHandle": target.asset_handle},
+        "deleteAssets": {**company, "assetHandleArray": {"items": [target.asset_handle, "a|100|1|999"]}},
+        "getAssets": {
+            **company,
+            "assetHandleArray": {"items": [target.asset_handle]},
+            "responseFieldArray": {"items": ["name", "folder"]},
+        },
+        "getAssetsByName": {
+            **company,
+            "nameArray": {"items": ["a"]},
+            "assetTypeArray": {"items": ["Image"]},
+            "strictSubTypeCheck": False,
+        },
+        "getAssociatedAssets": {**company, "assetHandle": target.asset_handle},
+        "getFolderTree": {**company, "folderPath": "Example/", "depth": 2},
+        "getFolders": {**company, "folderPath": "Example/"},
+        "moveAsset": {**company, "assetHandle": target.asset_handle, "folderHandle": target.folder_handle},
+        "moveAssets": {
+            **company,
+            "assetMoveArray": {"items": [{"assetHandle": target.asset_handle, "folderHandle": target.folder_handle}]},
+        },
+        "renameAsset": {**company, "assetHandle": target.asset_handle, "newName": "renamed", "validateName": True},
+        "searchAssets": {
+            **company,
+            "folder": "Example/",
+            "includeSubfolders": True,
+            "keywordArray": {"items": ["a"]},
+            "recordsPerPage": 10,
+            "resultsPage": 1,
+            "sortBy": "Name",
+            "sortDirection": "Ascending",
+        },
+        "searchAssetsByMetadata": {
+            **company,
+            "filters": {"folder": "Example/", "includeSubfolders": True},
+            "recordsPerPage": 10,
+            "resultsPage": 1,
+        },
     }[operation]
 
 
