@@ -13,15 +13,20 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Final, Literal, Protocol
 
 from .errors import IpsMockError
 
-__all__ = ["ClockError", "ClockMode", "FakeClock", "active_freezer"]
+__all__ = ["FIRST_INSTANT", "LAST_INSTANT", "ClockError", "ClockMode", "FakeClock", "active_freezer"]
 
 ClockMode = Literal["manual", "wall"]
 """How the fake's own clock moves when no freezer is active: only when told (``manual``), or also with real time
 (``wall``: for a long-running server an application talks to)."""
+
+FIRST_INSTANT: Final = _dt.datetime(2, 1, 1, tzinfo=_dt.UTC)
+LAST_INSTANT: Final = _dt.datetime(9998, 12, 31, 23, 59, 59, 999999, tzinfo=_dt.UTC)
+"""The instants ips-mock models. Python stops at years 1 and 9999; a year to spare at each end keeps every
+offset, run step and schedule computed from a modelled instant representable."""
 
 
 class ClockError(IpsMockError):
@@ -126,6 +131,8 @@ class FakeClock:
     def advance(self, delta: _dt.timedelta) -> _dt.datetime:
         if delta < _dt.timedelta(0):
             raise ClockError(f"cannot move the clock backwards (advance by {delta}); time only moves forward")
+        if delta > LAST_INSTANT - self.now():
+            raise ClockError(f"cannot move the clock past {LAST_INSTANT.isoformat()}, the last instant ips-mock models")
         freezer = active_freezer()
         if freezer is not None:
             freezer.shift(delta)

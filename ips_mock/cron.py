@@ -191,7 +191,7 @@ class CronSchedule:
         while skipped < 1_000_000:
             try:
                 fire_minute = next(candidates)
-            except (StopIteration, CronSimError):
+            except (StopIteration, CronSimError, OverflowError):  # OverflowError: no fire before the end of time
                 return
             if self.years is not None and fire_minute.year not in self.years:
                 later = [year for year in self.years if year > fire_minute.year]
@@ -210,7 +210,14 @@ class CronSchedule:
             skipped = 0 if fired else skipped + 1
 
     def next_after(self, after: datetime, zone: ZoneInfo) -> datetime | None:
-        """The first fire strictly after ``after``, in ``zone``; None when the schedule never fires again."""
+        """The first fire strictly after ``after``, in ``zone``; None when the schedule never fires again, or not
+        before the end of time (cronsim steps past year 9999 as it searches, which Python cannot represent)."""
+        try:
+            return self._next_after(after, zone)
+        except OverflowError:
+            return None
+
+    def _next_after(self, after: datetime, zone: ZoneInfo) -> datetime | None:
         # Arithmetic and comparisons in UTC: on aware datetimes sharing one ZoneInfo, Python adds and compares
         # wall-clock times and drops ``fold``, which merges the two passes of a repeated hour.
         after_utc = after.astimezone(UTC)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from .clock import LAST_INSTANT
 from .errors import IpsFault
 from .model import State
 from .model.behaviour import DEFAULT_BEHAVIOUR, Behaviour
@@ -19,7 +20,7 @@ from .services.assets import AssetService
 from .services.company import CompanyService
 from .services.jobs import JobService, LogPage
 
-__all__ = ["BehaviourChooser", "ClockWentBackError", "IpsService", "LogPage"]
+__all__ = ["BehaviourChooser", "ClockOutOfRangeError", "ClockWentBackError", "IpsService", "LogPage"]
 
 BehaviourChooser = Callable[[str, str], Behaviour]
 """Picks the behaviour of a new job from its name and job element (scenario behaviours; default otherwise)."""
@@ -59,6 +60,11 @@ class IpsService(CompanyService, JobService, AssetService):
                 f"the clock went back from {observed.isoformat()} to {now.isoformat()}: the fake cannot undo what "
                 "already happened; start freezers before the first call, or reset the fake"
             )
+        if now > LAST_INSTANT:  # a freezer set past the end of what the model can represent
+            raise ClockOutOfRangeError(
+                f"the clock reads {now.isoformat()}, after {LAST_INSTANT.isoformat()}, the last instant ips-mock "
+                "models; keep freezers before it"
+            )
         self.state.observed = now
         self.scheduler.run_until(now)
 
@@ -66,3 +72,8 @@ class IpsService(CompanyService, JobService, AssetService):
 class ClockWentBackError(IpsFault):
     def __init__(self, reason: str) -> None:
         super().__init__(IpsFault.EXCEPTION, f"ips-mock: {reason}")
+
+
+class ClockOutOfRangeError(ClockWentBackError):
+    """The clock shows an instant the model cannot represent: a test mistake, answered and kept like time going
+    back."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import select
 import socket
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from werkzeug.test import Client
 from ips_mock import FakeIps, ServerThread
 from ips_mock.errors import ScenarioError
 from ips_mock.scenario import DEFAULT_SCENARIO, load_scenario, load_scenario_text
+from ips_mock.service import ClockOutOfRangeError
 from ips_mock.standalone import AdminPolicy, StandaloneApp
 from ips_mock.testing import SoapTestClient, auth_header, build_envelope
 
@@ -283,7 +286,8 @@ def test_a_scenario_that_cannot_run_changes_nothing(app: StandaloneApp, text: st
 
     assert status == 400
     assert reply["error"] == "the scenario is not valid; nothing was changed"
-    assert reply["errors"][0].startswith("the scenario cannot be run: OverflowError: ")
+    assert reply["errors"][0].startswith("<uploaded scenario>:2: clock.start: ")
+    assert "is outside the instants ips-mock can model" in reply["errors"][0]
     assert [_call(app, "GET", f"/__admin/{what}") for what in ("clock", "state", "journal")] == before
     assert _call(app, "POST", "/__admin/reset") == (200, {"ok": True, "now": "2026-01-05T09:00:00.000-08:00"})
 
@@ -300,13 +304,15 @@ def test_fake_load_leaves_everything_as_it_was_when_the_clock_cannot_hold_the_st
     fake = FakeIps()
     SoapTestClient(fake).call("getCompanyInfo", {"companyName": "Example"})
     scenario, state, clock, journal = fake.scenario, fake.state, fake.clock, list(fake.journal)
-    with pytest.raises(OverflowError):
-        fake.load(load_scenario_text(str(UNREPRESENTABLE[0].values[0])))
+    # The loader refuses such a start itself now; a Scenario built by hand can still carry one.
+    late = datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-8)))
+    with pytest.raises(ClockOutOfRangeError):
+        fake.load(dataclasses.replace(load_scenario_text("ips_mock: 1\n"), start=late))
     assert (fake.scenario, fake.state, fake.clock, list(fake.journal)) == (scenario, state, clock, journal)
     fake.reset()
     assert fake.now().isoformat() == "2026-01-05T09:00:00-08:00"
 
 
 def test_a_server_scenario_that_cannot_run_is_refused_at_start() -> None:
-    with pytest.raises(ScenarioError, match="the scenario cannot be run: OverflowError"):
+    with pytest.raises(ScenarioError, match="is outside the instants ips-mock can model"):
         StandaloneApp(load_scenario_text(str(UNREPRESENTABLE[1].values[0])))

@@ -3,21 +3,56 @@
 No DTD (internal or external), no entity expansion, no network, libxml2's default size limits (no huge trees).
 A document that carries a DOCTYPE is refused outright: SOAP forbids one, and refusing it is simpler to reason
 about than any partial support.
+
+The byte limit on a request bounds its size, not the work it makes: ten megabytes of ``<a/>`` are two and a half
+million elements. :class:`ParseLimits` bounds that work. The document is fed to a pull parser a chunk at a time
+and its events are counted as they come, so a document over a limit is refused once the parser reaches the
+point where it goes over, having built no more than the limit allows.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Final
 
 from lxml import etree
 
 from ..errors import IpsFault
 
-__all__ = ["MAX_DEPTH", "parse_xml", "xml_safe"]
+__all__ = ["DEFAULT_PARSE_LIMITS", "MAX_DEPTH", "ParseLimits", "parse_xml", "xml_safe"]
 
-MAX_DEPTH: Final = 64
-"""Deeper documents are refused; the deepest IPS request is nowhere near this."""
+
+@dataclass(frozen=True, kw_only=True)
+class ParseLimits:
+    """What one request may hold; anything more is refused with a 30003 fault naming the limit.
+
+    The defaults are far above any real IPS request: the largest, an ``uploadUrlsJob`` filling the 10 MiB body
+    limit with URLs, holds about 200,000 elements, nests 8 deep and carries short texts and no attributes.
+    """
+
+    max_elements: int = 250_000
+    """Elements in the whole document."""
+    max_depth: int = 64
+    """Nesting levels, the document element being level 1."""
+    max_text: int = 1_048_576
+    """Characters in one text node (the text of an element, or the text after one) or one attribute value."""
+    max_attributes: int = 256
+    """Attributes (namespace declarations not counted) on one element."""
+
+    def __post_init__(self) -> None:
+        for name in ("max_elements", "max_depth", "max_text", "max_attributes"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"ParseLimits.{name} must be at least 1")
+
+
+DEFAULT_PARSE_LIMITS: Final = ParseLimits()
+
+MAX_DEPTH: Final = DEFAULT_PARSE_LIMITS.max_depth
+"""Deeper documents are refused by default; the deepest IPS request is nowhere near this."""
+
+_CHUNK: Final = 64 * 1024
+"""Bytes fed to the parser between two looks at its events: the most it can build past a limit."""
 
 
 class _NoExternalLoads(etree.Resolver):
@@ -27,8 +62,9 @@ class _NoExternalLoads(etree.Resolver):
         return self.resolve_string("", context)
 
 
-def _parser() -> etree.XMLParser:
-    parser = etree.XMLParser(
+def _parser() -> etree.XMLPullParser:
+    parser = etree.XMLPullParser(
+        events=("start", "end"),
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -43,37 +79,86 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
-def parse_xml(data: bytes) -> etree._Element:
-    """Parse an untrusted document, or raise a 30003 :class:`IpsFault` saying what is wrong with it."""
+def _over(what: str, limit: int, name: str) -> IpsFault:
+    return IpsFault.invalid_request_xml(f"The request {what} {limit:,} (limit ParseLimits.{name})")
+
+
+class _Counter:
+    """Checks each parser event against the limits as it comes."""
+
+    def __init__(self, limits: ParseLimits) -> None:
+        self.limits = limits
+        self.elements = 0
+        self.depth = 0
+
+    def start(self, el: etree._Element) -> None:
+        limits = self.limits
+        self.elements += 1
+        self.depth += 1
+        if self.elements > limits.max_elements:
+            raise _over("holds more elements than", limits.max_elements, "max_elements")
+        if self.depth > limits.max_depth:
+            raise _over("nests elements deeper than", limits.max_depth, "max_depth")
+        attrib = el.attrib
+        if len(attrib) > limits.max_attributes:
+            raise _over("has an element with more attributes than", limits.max_attributes, "max_attributes")
+        if any(len(value) > limits.max_text for value in attrib.values()):
+            raise _over("has an attribute value longer than", limits.max_text, "max_text")
+        previous = el.getprevious()
+        if previous is not None:  # its tail, the text between it and this element, is complete now
+            self._text(previous.tail)
+
+    def end(self, el: etree._Element) -> None:
+        self.depth -= 1
+        self._text(el.text)
+        if len(el):
+            self._text(el[-1].tail)
+
+    def _text(self, text: str | None) -> None:
+        if text is not None and len(text) > self.limits.max_text:
+            raise _over("has a text longer than", self.limits.max_text, "max_text")
+
+
+def parse_xml(data: bytes, *, limits: ParseLimits | None = None) -> etree._Element:
+    """Parse an untrusted document, or raise a 30003 :class:`IpsFault` saying what is wrong with it.
+
+    ``limits`` bounds the work the document can make (default :data:`DEFAULT_PARSE_LIMITS`)."""
     if not data.strip():
         raise IpsFault.invalid_request_xml("The request body is empty")
     # Refuse DTDs before libxml2 sees them: nothing in one is needed, and some of it could be dangerous.
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise IpsFault.invalid_request_xml("DTDs and entity declarations are not allowed in a SOAP request")
+    counter = _Counter(limits or DEFAULT_PARSE_LIMITS)
+    parser = _parser()
+    view = memoryview(data)
     try:
-        root = etree.fromstring(data, parser=_parser())
-    except etree.XMLSyntaxError as exc:
-        raise IpsFault.invalid_request_xml(f"The request is not well-formed XML: {exc.msg}") from None
-    except ValueError as exc:  # e.g. an encoding declaration lxml cannot honour
-        raise IpsFault.invalid_request_xml(f"The request is not well-formed XML: {exc}") from None
+        for offset in range(0, len(data), _CHUNK):
+            parser.feed(bytes(view[offset : offset + _CHUNK]))
+            _count(parser, counter)
+        root = parser.close()
+        _count(parser, counter)
+    except (etree.XMLSyntaxError, ValueError) as exc:  # ValueError: e.g. an encoding lxml cannot honour
+        # Events the parser produced before it stopped come first: a limit they pass is the clearer reason
+        # (libxml2 gives up at 256 levels itself, within the chunk where ours are crossed).
+        _count(parser, counter)
+        message = exc.msg if isinstance(exc, etree.XMLSyntaxError) else str(exc)
+        raise IpsFault.invalid_request_xml(f"The request is not well-formed XML: {message}") from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise IpsFault.invalid_request_xml("DTDs and entity declarations are not allowed in a SOAP request")
-    for el in root.iter():
+    for el in root.iter():  # no more than max_elements, counted above
         # Entity references survive when entities are not resolved; a request that needs one is refused.
         if isinstance(el, etree._Entity):
             raise IpsFault.invalid_request_xml("Entity references are not allowed in a SOAP request")
-    _check_depth(root)
     return root
 
 
-def _check_depth(root: etree._Element) -> None:
-    stack = [(root, 1)]
-    while stack:
-        el, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise IpsFault.invalid_request_xml(f"The request nests elements deeper than {MAX_DEPTH} levels")
-        stack.extend((child, depth + 1) for child in el)
+def _count(parser: etree.XMLPullParser, counter: _Counter) -> None:
+    for event, el in parser.read_events():
+        if event == "start":
+            counter.start(el)
+        else:
+            counter.end(el)
 
 
 _NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

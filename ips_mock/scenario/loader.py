@@ -3,26 +3,36 @@
 Validation is the shipped JSON Schema (``scenario.schema.json``, usable by editors) plus the semantic checks a
 schema cannot express. Every error names the file, the line and the field path, e.g.
 ``scenarios/x.yaml:14: users[2].companies[0]: unknown company 'Acme'``; a file with errors loads nothing.
+
+A scenario may come from an untrusted upload (the standalone server's admin API), so reading it is bounded
+(:class:`ScenarioLimits`): its size, its nesting, its aliases and the size of what they expand to are checked
+while the YAML is composed, before anything is built from it, and no problem is reported other than as a
+:class:`ScenarioError` of bounded length.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jsonschema
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
+from ..clock import FIRST_INSTANT, LAST_INSTANT
 from ..cron import CronSchedule, ScheduleError
 from ..errors import ScenarioError
 from ..model import Company, State, User
@@ -43,7 +53,9 @@ from .spec import (
 
 __all__ = [
     "DEFAULT_SCENARIO",
+    "MAX_DURATION",
     "Scenario",
+    "ScenarioLimits",
     "load_scenario",
     "load_scenario_text",
     "parse_duration",
@@ -53,8 +65,34 @@ __all__ = [
 DEFAULT_ZONE: Final = "America/Los_Angeles"
 DEFAULT_START: Final = "2026-01-05T09:00:00-08:00"
 MAX_DELAY: Final = timedelta(seconds=30)
+MAX_DURATION: Final = timedelta(days=365)
+"""The longest duration a scenario may give: with the year to spare after :data:`LAST_INSTANT`, a run that
+starts at the last instant still ends inside what the model can represent."""
+MAX_MESSAGE: Final = 400
+"""Characters of one problem message; a longer one (a huge value quoted back) is cut."""
+MAX_PROBLEMS: Final = 1_000
+"""Problems listed in one :class:`ScenarioError`; the rest are counted."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScenarioLimits:
+    """What reading one scenario may cost; over a limit, a :class:`ScenarioError` names it and the line."""
+
+    max_chars: int = 10 * 1024 * 1024
+    """Characters of YAML text (bytes of a file)."""
+    max_depth: int = 50
+    """Nesting of mappings and sequences; the deepest real scenario entry (a stub's reply fields) is about 12."""
+    max_aliases: int = 1_000
+    """``*alias`` references in the document."""
+    max_nodes: int = 200_000
+    """Values (scalars, mappings, sequences) in the document with every alias expanded: an alias bomb of a few
+    hundred bytes expands to hundreds of millions."""
+
+
+DEFAULT_SCENARIO_LIMITS: Final = ScenarioLimits()
 
 FieldPath = Sequence[str | int]
+_Loaded = TypeVar("_Loaded")
 
 
 def _builtin_path() -> Path:
@@ -79,7 +117,19 @@ _UNITS: Final = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
 def parse_duration(value: float | str) -> timedelta:
     """``90``, ``"90s"``, ``"2m"``, ``"1h30m"``, ``"500ms"``, ``"1d"`` as a timedelta."""
     if isinstance(value, int | float):
-        return timedelta(seconds=value)
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a duration: give a finite number of seconds")
+        total = float(value)
+    else:
+        total = _duration_text(value)
+    if total > MAX_DURATION.total_seconds():
+        raise ValueError(
+            f"{_short(value)} is longer than {MAX_DURATION.days} days, the longest duration ips-mock takes"
+        )
+    return timedelta(seconds=total)
+
+
+def _duration_text(value: str) -> float:
     total, pos = 0.0, 0
     for match in _DURATION_RE.finditer(value):
         if match.start() != pos:
@@ -87,8 +137,23 @@ def parse_duration(value: float | str) -> timedelta:
         total += float(match[1]) * _UNITS[match[2]]
         pos = match.end()
     if pos != len(value) or not value.strip():
-        raise ValueError(f"{value!r} is not a duration such as 90s, 2m, 1h30m, 500ms or 1d")
-    return timedelta(seconds=total)
+        raise ValueError(f"{_short(value)} is not a duration such as 90s, 2m, 1h30m, 500ms or 1d")
+    return total
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters: problem messages quote values back, never unboundedly."""
+    if isinstance(value, Mapping):
+        return "<a mapping>"  # its repr could be as large as the document
+    if isinstance(value, list):
+        return "<a list>"
+    if isinstance(value, int) and value.bit_length() > 200:
+        return "<an integer too large to quote>"  # and repr() refuses past 4300 digits
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_RANGE: Final = "0002-01-01T00:00:00Z to 9998-12-31T23:59:59Z"
 
 
 # ------------------------------------------------------------------------------------------------ locating
@@ -113,7 +178,8 @@ def _line_of(document: Any, path: FieldPath) -> int | None:
 def format_path(path: FieldPath) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        name = part if len(str(part)) <= 60 else _short(part)  # a key can be as long as the file
+        out += f"[{name}]" if isinstance(part, int) else (f".{name}" if out else str(name))
     return out
 
 
@@ -132,11 +198,15 @@ class _Errors:
 
     def add(self, path: FieldPath, message: str) -> None:
         line, where = self.locate(path)
+        if len(message) > MAX_MESSAGE:
+            message = message[: MAX_MESSAGE - 1] + "…"
         self.lines.append((line, f"{where}: {message}"))
 
     def raise_if_any(self) -> None:
         if self.lines:
             ordered = [text for _, text in sorted(self.lines, key=lambda item: item[0])]
+            if len(ordered) > MAX_PROBLEMS:
+                ordered[MAX_PROBLEMS:] = [f"{self.source}: … and {len(ordered) - MAX_PROBLEMS} more problems"]
             raise ScenarioError("\n".join(ordered))
 
 
@@ -180,37 +250,174 @@ class Scenario:
 # ------------------------------------------------------------------------------------------------- reading
 
 
+class _LimitError(Exception):
+    """A :class:`ScenarioLimits` limit crossed at a 0-based line."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 class _Constructor(RoundTripConstructor):
     """Keeps instants and dates as the strings the user wrote, so every instant is parsed in one place."""
 
+    def construct_yaml_int(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits(), 4300)
+            raise _LimitError(node.start_mark.line, "an integer too long to read") from None
+
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
 
 
-def _yaml() -> YAML:
+class _BoundedComposer(Composer):
+    """Composes the YAML node graph, refusing documents past :class:`ScenarioLimits` before anything is built.
+
+    Aliases are counted as they are met, nesting as it is entered, and once the document is composed the size
+    and depth of the graph with every alias expanded are computed (once per node, so a bomb costs no more to
+    measure than to read), as is any alias that contains itself."""
+
+    limits: ScenarioLimits = DEFAULT_SCENARIO_LIMITS
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader)
+        self.warn_double_anchors = False  # a reused anchor name is legal YAML: the later one applies
+        self.aliases = 0
+        self.nesting = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            self.aliases += 1
+            if self.aliases > self.limits.max_aliases:
+                raise _LimitError(
+                    event.start_mark.line,
+                    f"more than {self.limits.max_aliases:,} aliases (limit ScenarioLimits.max_aliases)",
+                )
+            return super().compose_node(parent, index)
+        self.nesting += 1
+        if self.nesting > self.limits.max_depth:
+            raise _LimitError(
+                event.start_mark.line,
+                f"nested deeper than {self.limits.max_depth} levels (limit ScenarioLimits.max_depth)",
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.nesting -= 1
+
+    def compose_document(self: Any) -> Any:
+        node = super().compose_document()
+        if node is not None:
+            _check_expansion(node, self.limits)
+        return node
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [item for pair in node.value for item in pair]
+    return []
+
+
+def _check_expansion(root: Node, limits: ScenarioLimits) -> None:
+    """Refuse a graph whose expansion is too large or too deep, or that contains itself (iteratively: the
+    expanded depth is what is being bounded)."""
+    measured: dict[int, tuple[int, int]] = {}  # id(node) -> (values, depth) with aliases expanded
+    entered: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            below = [measured[id(child)] for child in _children(node)]
+            size = 1 + sum(values for values, _ in below)
+            depth = 1 + max((levels for _, levels in below), default=0)
+            line = node.start_mark.line
+            if size > limits.max_nodes:
+                raise _LimitError(
+                    line,
+                    f"expands to more than {limits.max_nodes:,} values (limit ScenarioLimits.max_nodes)",
+                )
+            if depth > limits.max_depth:
+                raise _LimitError(
+                    line,
+                    f"nested deeper than {limits.max_depth} levels once aliases are expanded "
+                    "(limit ScenarioLimits.max_depth)",
+                )
+            measured[key] = (size, depth)
+            continue
+        if key in measured:
+            continue
+        if key in entered:  # met again before it was finished: it is inside itself
+            raise _LimitError(node.start_mark.line, "an alias refers to a value that contains it")
+        entered.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in measured)
+
+
+def _yaml(limits: ScenarioLimits) -> YAML:
     yaml = YAML(typ="rt", pure=True)
     yaml.Constructor = _Constructor
+    composer: type[_BoundedComposer] = type("_Composer", (_BoundedComposer,), {"limits": limits})
+    yaml.Composer = composer
     return yaml
 
 
-def _read(source: str | Path | Mapping[str, Any]) -> tuple[str, Any]:
+def _read(source: str | Path | Mapping[str, Any], limits: ScenarioLimits) -> tuple[str, Any]:
     if isinstance(source, Mapping):
         return "<mapping>", source
     path = Path(source)
     try:
-        text = path.read_text("utf-8")
+        with path.open("rb") as file:
+            data = file.read(limits.max_chars + 1)
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read the scenario file: {exc.strerror or exc}") from None
-    return str(path), _parse(text, str(path))
-
-
-def _parse(text: str, name: str) -> Any:
+    if len(data) > limits.max_chars:
+        raise ScenarioError(f"{path}: larger than {limits.max_chars:,} bytes (limit ScenarioLimits.max_chars)")
     try:
-        return _yaml().load(text)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ScenarioError(f"{path}:{line}: not UTF-8 text ({exc.reason} at byte 0x{data[exc.start]:02x})") from None
+    return str(path), _parse(text, str(path), limits)
+
+
+def _parse(text: str, name: str, limits: ScenarioLimits) -> Any:
+    if len(text) > limits.max_chars:
+        raise ScenarioError(f"{name}: longer than {limits.max_chars:,} characters (limit ScenarioLimits.max_chars)")
+    try:
+        return _yaml(limits).load(text)
+    except _LimitError as exc:
+        raise ScenarioError(f"{name}:{exc.line + 1}: {exc}") from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
-        raise ScenarioError(f"{name}{line}: YAML syntax error: {exc.problem or exc.context}") from None
+        problem = str(exc.problem or exc.context)
+        raise ScenarioError(f"{name}{line}: YAML syntax error: {_cut(problem)}") from None
+    except YAMLError as exc:  # e.g. a control character the reader refuses, located only by position
+        raise ScenarioError(f"{name}: YAML error: {_cut(str(exc).splitlines()[0])}") from None
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
+_SHORT_MESSAGE: Final = 200
+_BOUNDS: Final = {
+    "minimum": "is less than the minimum",
+    "maximum": "is more than the maximum",
+    "exclusiveMinimum": "is not more than",
+    "exclusiveMaximum": "is not less than",
+    "minLength": "is shorter than the minimum length",
+    "maxLength": "is longer than the maximum length",
+    "pattern": "does not match the pattern",
+    "minItems": "has fewer items than",
+    "maxItems": "has more items than",
+}
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
@@ -227,18 +434,42 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     if error.validator in ("minProperties", "maxProperties") and last == "job":
         return "give exactly one job element, e.g. uploadUrlsJob: {...}"
     if error.validator == "anyOf" and isinstance(schema, Mapping) and "duration" in str(schema.get("description")):
-        return f"{error.instance!r} is not a duration such as 90s, 2m, 1h30m, 500ms or 1d"
-    return str(error.message)
+        return f"{_short(error.instance)} is not a duration such as 90s, 2m, 1h30m, 500ms or 1d"
+    message = str(error.message)
+    if len(message) <= _SHORT_MESSAGE:
+        return message
+    # jsonschema quotes the whole value, which may be as large as the document: say it again, cut short.
+    if error.validator == "type":
+        return f"{_short(error.instance)} is not of type {_short(rule)}"
+    if error.validator in ("enum", "const"):  # the schema's own values, quoted whole
+        return f"{_short(error.instance)} is not {'one of ' if error.validator == 'enum' else ''}{rule!r}"
+    if error.validator in _BOUNDS:
+        return f"{_short(error.instance)} {_BOUNDS[str(error.validator)]} {_short(rule)}"
+    return _cut(str(error.message))
 
 
-def load_scenario_text(text: str, *, name: str = "<text>") -> Scenario:
+def load_scenario_text(text: str, *, name: str = "<text>", limits: ScenarioLimits | None = None) -> Scenario:
     """Validate a scenario given as YAML (or JSON) text; errors are located as ``<name>:<line>``."""
-    return _validate(name, _parse(text, name))
+    bounds = limits or DEFAULT_SCENARIO_LIMITS
+    return _guarded(name, lambda: _validate(name, _parse(text, name, bounds)))
 
 
-def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
+def load_scenario(source: str | Path | Mapping[str, Any], *, limits: ScenarioLimits | None = None) -> Scenario:
     """Read and validate a scenario; raise :class:`ScenarioError` listing every problem found."""
-    return _validate(*_read(source))
+    name = "<mapping>" if isinstance(source, Mapping) else str(source)
+    return _guarded(name, lambda: _validate(*_read(source, limits or DEFAULT_SCENARIO_LIMITS)))
+
+
+def _guarded(name: str, load: Callable[[], _Loaded]) -> _Loaded:
+    """``load()``, with any failure the checks did not foresee still reported as a :class:`ScenarioError`."""
+    try:
+        return load()
+    except ScenarioError:
+        raise
+    except RecursionError:  # a mapping passed in directly is not composed, so its nesting was not bounded
+        raise ScenarioError(f"{name}: nested too deeply to be read") from None
+    except Exception as exc:
+        raise ScenarioError(f"{name}: cannot load the scenario: {type(exc).__name__}: {_cut(str(exc))}") from exc
 
 
 def _validate(name: str, document: Any) -> Scenario:
@@ -330,10 +561,17 @@ class _Builder:
         try:
             instant = datetime.fromisoformat(value)
         except ValueError:
-            self.errors.add(path, f"{value!r} is not an ISO 8601 instant such as 2030-01-01T00:00:00-08:00")
+            self.errors.add(path, f"{_short(value)} is not an ISO 8601 instant such as 2030-01-01T00:00:00-08:00")
             return None
         if instant.tzinfo is None:
             self.errors.add(path, f"{value!r} has no offset; write one, e.g. {value}-08:00 or {value}Z")
+            return None
+        try:
+            in_range = FIRST_INSTANT <= instant <= LAST_INSTANT
+        except OverflowError:  # its offset takes it past year 1 or 9999
+            in_range = False
+        if not in_range:
+            self.errors.add(path, f"{_short(value)} is outside the instants ips-mock can model ({_RANGE})")
             return None
         return instant
 
@@ -531,6 +769,12 @@ class _Builder:
             at: list[str | int] = ["timeline", i]
             if "advance" in spec:
                 duration = self._duration(spec["advance"], [*at, "advance"], timedelta(0))
+                if last is not None and duration > LAST_INSTANT - last:
+                    self.errors.add(
+                        [*at, "advance"],
+                        f"moves the clock past {_RANGE.split(' to ')[1]}, the last instant ips-mock can model",
+                    )
+                    last = None
                 last = last + duration if last is not None else None
                 steps.append(TimelineStep(i, advance=duration))
                 continue

@@ -22,7 +22,7 @@ import jsonschema
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from .loader import _Errors, _read, parse_duration
+from .loader import DEFAULT_SCENARIO_LIMITS, ScenarioLimits, _Errors, _guarded, _read, parse_duration
 
 __all__ = [
     "TRANSCRIPT_KEY",
@@ -105,9 +105,16 @@ def looks_like_transcript(path: str | Path) -> bool:
     return any(line.startswith(f"{TRANSCRIPT_KEY}:") for line in head)
 
 
-def load_transcript(source: str | Path | Mapping[str, Any]) -> Transcript:
-    """Read and validate a transcript; raise :class:`ScenarioError` listing every problem, at file:line."""
-    name, document = _read(source)
+def load_transcript(source: str | Path | Mapping[str, Any], *, limits: ScenarioLimits | None = None) -> Transcript:
+    """Read and validate a transcript; raise :class:`ScenarioError` listing every problem, at file:line.
+
+    Reading is bounded as a scenario's is (``limits``, default :class:`ScenarioLimits`)."""
+    name = "<mapping>" if isinstance(source, Mapping) else str(source)
+    return _guarded(name, lambda: _load_transcript(source, limits or DEFAULT_SCENARIO_LIMITS))
+
+
+def _load_transcript(source: str | Path | Mapping[str, Any], limits: ScenarioLimits) -> Transcript:
+    name, document = _read(source, limits)
     errors = _Errors(name, document)
     validator = jsonschema.Draft202012Validator(transcript_json_schema())
     for error in validator.iter_errors(document):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from ..clock import LAST_INSTANT
 from ..cron import CronSchedule, ScheduleError
 from ..errors import IpsFault
 from ..model import Company, User
@@ -120,6 +121,11 @@ class JobService(ServiceBase):
         trigger = Trigger(state=TriggerState.COMPLETE)
         if "execTime" in p:
             exec_time = self._utc(p["execTime"], "execTime")
+            if exec_time > LAST_INSTANT:
+                last = LAST_INSTANT.isoformat()
+                raise IpsFault.invalid_parameter(
+                    "execTime", f"{exec_time.isoformat()} is after {last}, the last instant ips-mock models"
+                )
             if exec_time < now:
                 raise IpsFault.invalid_parameter(
                     "execTime",
