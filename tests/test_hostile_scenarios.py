@@ -142,7 +142,7 @@ def test_the_alias_bomb_is_refused_in_bounded_time_and_memory() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     message, peak_mb = done.stdout.rsplit("\n", 2)[:2]
     assert message == "bomb.yaml:2: expands to more than 200,000 values (limit ScenarioLimits.max_nodes)"
-    assert int(peak_mb) < 200
+    assert int(peak_mb) < 400  # the bomb expanded would pass 2 GB; the interpreter and ips-mock take ~150-210 MB
 
 
 def test_aliases_within_the_limits_still_work() -> None:
