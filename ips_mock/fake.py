@@ -62,7 +62,7 @@ class FakeIps:
         playback: Playback | None = None,
         retention: Retention | None = None,
         callback_hosts: Iterable[str] = (),
-        callback_timeout: float = DEFAULT_CALLBACK_TIMEOUT,
+        callback_timeout: float | None = None,
         clock_mode: ClockMode = "manual",
         challenge_basic: bool = False,
     ) -> None:
@@ -75,7 +75,8 @@ class FakeIps:
         answers the operations a recorded transcript covers from it (:class:`ips_mock.playback.Playback`);
         ``retention`` bounds the finished runs and logs kept (:class:`ips_mock.model.Retention`);
         ``callback_hosts`` names hosts beside loopback that the HTTP calls of ended runs may go to (``"*"``: any),
-        each call waiting at most ``callback_timeout`` seconds (see :mod:`ips_mock.callbacks`)."""
+        each call waiting at most ``callback_timeout`` seconds (default: the scenario's ``callbacks.timeout``, else
+        5; see :mod:`ips_mock.callbacks`)."""
         self._lock = threading.RLock()
         self.clock_mode: ClockMode = clock_mode
         loaded = _as_scenario(scenario if scenario is not None else DEFAULT_SCENARIO)
@@ -83,8 +84,11 @@ class FakeIps:
         self.journal = Journal(journal_limits or JournalLimits())
         self.retention = retention
         """How much finished work the fake keeps (:class:`ips_mock.model.Retention`; None: the default policy)."""
-        self.callback_policy = CallbackPolicy.allowing(callback_hosts, timeout=callback_timeout)
-        """Which hosts the HTTP calls of ended runs may go to (loopback, and ``callback_hosts``)."""
+        self._callback_hosts = tuple(callback_hosts)
+        self._callback_timeout = callback_timeout
+        self.callback_policy = self._callback_policy_for(self.scenario)
+        """Which hosts the HTTP calls of ended runs may go to (loopback, ``callback_hosts`` and the scenario's
+        ``callbacks.allow_hosts``), and how long each may take."""
         self._given_playback = playback
         self.playback = playback if playback is not None else _scenario_playback(self.scenario)
         self.base_url: str | None = None
@@ -111,9 +115,11 @@ class FakeIps:
         runtime = build_runtime(loaded, retention=self.retention)  # raises before anything changes
         playback = self._given_playback or _scenario_playback(loaded)
         clock = FakeClock(loaded.start, mode=self.clock_mode)  # so does a start the clock cannot hold
+        policy = self._callback_policy_for(loaded)
         with self._lock:
             self.scenario = loaded
             self.playback = playback
+            self.callback_policy = policy
             self._install(*runtime, clock=clock)
 
     def reset(self) -> None:
@@ -137,6 +143,10 @@ class FakeIps:
         self.journal.clear()
         if self.playback is not None:
             self.playback.reset()
+
+    def _callback_policy_for(self, scenario: Scenario) -> CallbackPolicy:
+        timeout = self._callback_timeout or scenario.callback_timeout or DEFAULT_CALLBACK_TIMEOUT
+        return CallbackPolicy.allowing([*self._callback_hosts, *scenario.callback_hosts], timeout=timeout)
 
     @property
     def errors(self) -> list[HandlerError]:

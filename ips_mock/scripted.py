@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import random
 import re
+import zlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
@@ -19,6 +20,7 @@ from lxml import etree
 from .errors import IpsFault, ScenarioError
 from .journal import Journal
 from .model import State
+from .model.catalog import Asset, asset_type_for
 from .model.handles import parse_job_handle
 from .model.jobs import RunState, TriggerState
 from .model.state import Retention
@@ -143,16 +145,58 @@ def install_jobs(scenario: Scenario, state: State, service: IpsService) -> list[
     return problems
 
 
+def seed_catalog(scenario: Scenario, state: State) -> None:
+    """Every company's root folder, and the scenario's folders and assets, as they are at clock.start."""
+    catalog, start = state.catalog, scenario.start
+    for company in scenario.companies:
+        catalog.ensure_folder(company.id, company.root_path, start)
+    for company_id, path in scenario.folders:
+        catalog.ensure_folder(company_id, path, start)
+    for seed in scenario.assets:
+        folder, _, file_name = seed.path.rpartition("/")
+        folder += "/"
+        catalog.ensure_folder(seed.company_id, folder, start)
+        asset_type = seed.type or asset_type_for(file_name)
+        image = asset_type == "Image"
+        creator = seed.created_by or next(
+            (u.email for u in scenario.users if seed.company_id in u.company_ids), "ips-mock"
+        )
+        catalog.add(
+            Asset(
+                state.take_asset_id(),
+                seed.company_id,
+                file_name.rsplit(".", 1)[0] if "." in file_name else file_name,
+                file_name,
+                folder,
+                asset_type,
+                start,
+                start,
+                creator,
+                creator,
+                size=seed.size if seed.size is not None else 10_000 + zlib.crc32(seed.path.encode()) % 5_000_000,
+                width=seed.width or (1000 if image else None),
+                height=seed.height or (1000 if image else None),
+                source=seed.path,
+                ready_for_publish=seed.ready_for_publish,
+                publish_state="MarkedForPublish" if seed.ready_for_publish else "NotMarkedForPublish",
+                metadata=dict(seed.metadata),
+            )
+        )
+
+
 def build_runtime(scenario: Scenario, *, retention: Retention | None = None) -> tuple[State, IpsService, Injector]:
     """Fresh state, service and injector for ``scenario``; a :class:`ScenarioError` lists every problem found
     against the IPS types, in line order. ``retention`` bounds the finished runs and logs kept (default:
     :class:`Retention`'s)."""
     problems = check_scenario(scenario)
     state = scenario.build_state()
-    for company in scenario.companies:  # every company has its root folder from the start
-        state.catalog.ensure_folder(company.id, company.root_path, scenario.start)
+    seed_catalog(scenario, state)
     service = IpsService(
-        state, zone=scenario.zone, misfire=scenario.misfire, behaviours=scenario.behaviour_for, retention=retention
+        state,
+        zone=scenario.zone,
+        misfire=scenario.misfire,
+        behaviours=scenario.behaviour_for,
+        retention=retention or scenario.retention,
     )
     problems += install_jobs(scenario, state, service)
     if problems:

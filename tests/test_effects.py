@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 from werkzeug.test import Client
 
-from ips_mock import FakeIps
+from ips_mock import FakeIps, ScenarioError
 from ips_mock.testing import SoapTestClient, upload_urls_job
 
 SCENARIO: dict[str, Any] = {
@@ -160,3 +162,68 @@ def test_in_process_callbacks_are_captured_through_responses_when_their_host_is_
     assert form["jobHandle"][0].startswith("j|100||up_")
     (call,) = [n for n in fake.state.outbox if n.kind == "http"]
     assert call.delivery == "delivered: HTTP 204"
+
+
+# ----------------------------------------------------------------------------------------- seeded catalogs
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def test_a_scenario_seeds_folders_and_assets() -> None:
+    fake = FakeIps(SCENARIOS / "catalog.yaml")
+    client = SoapTestClient(fake)
+    found = client.call("searchAssets", {"companyHandle": "c|100", "folder": "shoes", "includeSubfolders": True}).ok()
+    assert found.text("totalRows") == "3"
+    assert [el.text for el in found.payload.iterfind("{*}assetArray/{*}items/{*}name")] == ["blue", "old", "red"]
+    tree = client.call("getFolderTree", {"companyHandle": "c|100", "depth": 1}).ok()
+    assert [el.text for el in tree.payload.iter("{*}path")] == [
+        "Example/",
+        "Example/archive/",
+        "Example/docs/",
+        "Example/shoes/",
+        "Example/videos/",
+    ]
+    by_color = client.call(
+        "searchAssetsByMetadata",
+        {
+            "companyHandle": "c|100",
+            "metadataConditionArray": {
+                "items": [{"fieldHandle": "custom_attributes.color", "op": "Equals", "value": "red"}]
+            },
+        },
+    ).ok()
+    assert [el.text for el in by_color.payload.iterfind("{*}assetSummaryArray/{*}items/{*}name")] == ["red"]
+    fake.verify()
+
+
+def test_catalog_and_limit_sections_are_checked_at_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "ips_mock: 1\n"
+        "companies: [{name: Example}]\n"
+        "users: [{email: a@example.com, password: p, role: IpsAdmin, companies: [Example]}]\n"
+        "assets:\n"
+        "  - {company: Example, path: a/x.jpg}\n"
+        "  - {company: Example, path: b/x.png}\n"
+        "  - {company: Acme, path: y.jpg}\n"
+        "callbacks: {timeout: 2m}\n",
+        "utf-8",
+    )
+    with pytest.raises(ScenarioError) as caught:
+        FakeIps(bad)
+    lines = str(caught.value).splitlines()
+    assert lines[0].startswith(f"{bad}:6: assets[1].path: an asset named 'x' is already at assets[0]")
+    assert lines[1].startswith(f"{bad}:7: assets[2].company: unknown company 'Acme'")
+    assert lines[2] == f"{bad}:8: callbacks.timeout: '2m' must be more than 0 and at most 60 seconds"
+
+
+def test_retention_and_callback_sections_take_effect() -> None:
+    scenario = SCENARIO | {
+        "retention": {"finished_runs_per_company": 1, "keep_for": 0},
+        "callbacks": {"allow_hosts": ["hooks.example.com"], "timeout": "2s"},
+    }
+    fake = FakeIps(scenario)
+    assert fake.state.retention.finished_runs_per_company == 1
+    assert fake.callback_policy.timeout == 2.0
+    assert fake.callback_policy.refusal("https://hooks.example.com/x") is None
+    assert fake.callback_policy.refusal("https://elsewhere.example.com/x") is not None

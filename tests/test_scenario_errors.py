@@ -34,7 +34,8 @@ ROLES = (
     "'ImagePortalAdmin', 'ImagePortalUser', 'ImagePortalContrib', 'ImagePortalContribUser']"
 )
 TOP_LEVEL = (
-    "behaviours, clock, companies, description, expect, faults, ips_mock, jobs, playback, seed, stubs, timeline, users"
+    "assets, behaviours, callbacks, clock, companies, description, expect, faults, folders, ips_mock, jobs, "
+    "playback, retention, seed, stubs, timeline, users"
 )
 OPERATIONS = (
     "checkLogin, getCompanyInfo, submitJob, executeJob, getActiveJobs, getScheduledJobs, stopJob, pauseJob, "

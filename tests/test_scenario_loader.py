@@ -40,7 +40,10 @@ def _write(tmp_path: Path, text: str) -> Path:
     [
         ("ips_mock: 2\n", ":1: ips_mock: 1 was expected"),
         ("description: no version\n", ":1: (top level): 'ips_mock' is a required property"),
-        ("ips_mock: 1\ncompanys: []\n", ":2: companys: unknown field; expected one of behaviours, clock, companies,"),
+        (
+            "ips_mock: 1\ncompanys: []\n",
+            ":2: companys: unknown field; expected one of assets, behaviours, callbacks, clock, companies,",
+        ),
         ("ips_mock: 1\ncompanies:\n  - name: A\n  - id: 3\n", ":4: companies[1]: 'name' is a required property"),
         ("ips_mock: 1\nclock:\n  zone: Mars/Olympus\n", ":3: clock.zone: unknown time zone 'Mars/Olympus'"),
         (

@@ -100,6 +100,7 @@ def test_the_examples_are_the_files_the_readme_lists() -> None:
     assert sorted(listed) == EXAMPLE_NAMES
     assert EXAMPLE_NAMES == [
         "auth_expired.yaml",
+        "catalog.yaml",
         "default.yaml",
         "fatal_error.yaml",
         "flaky_service.yaml",

@@ -37,8 +37,11 @@ from ..cron import CronSchedule, ScheduleError
 from ..errors import ScenarioError
 from ..model import Company, State, User
 from ..model.behaviour import Behaviour, ProgressStep
+from ..model.catalog import join_path
 from ..model.roles import Role
+from ..model.state import Retention
 from .spec import (
+    AssetSeed,
     BehaviourRule,
     CallExpectation,
     Expectations,
@@ -233,6 +236,13 @@ class Scenario:
     expect: Expectations = field(default_factory=Expectations)
     playback: Path | None = None
     """A transcript whose recorded replies answer the operations it holds (resolved against the file's folder)."""
+    folders: tuple[tuple[int, str], ...] = ()
+    """(company id, folder path) of every folder that exists at clock.start, beside the companies' roots."""
+    assets: tuple[AssetSeed, ...] = ()
+    retention: Retention | None = None
+    """None: the default policy (or the one given to FakeIps)."""
+    callback_hosts: tuple[str, ...] = ()
+    callback_timeout: float | None = None
 
     def build_state(self) -> State:
         return State.build(self.companies, self.users, seed=self.seed)
@@ -516,6 +526,10 @@ class _Builder:
         )
         timeline = self._timeline(start)
         expect = self._expect()
+        playback = self._playback()
+        folders, assets = self._catalog()
+        retention = self._retention()
+        callback_timeout = self._callback_timeout()
         self.errors.raise_if_any()
         assert start is not None  # an invalid start was reported above
         return Scenario(
@@ -533,8 +547,79 @@ class _Builder:
             stubs,
             timeline,
             expect,
-            self._playback(),
+            playback,
+            folders,
+            assets,
+            retention,
+            tuple(self.doc.get("callbacks", {}).get("allow_hosts", ())),
+            callback_timeout,
         )
+
+    # ------------------------------------------------------------------------------------ catalog, limits
+
+    def _catalog(self) -> tuple[tuple[tuple[int, str], ...], tuple[AssetSeed, ...]]:
+        folders: list[tuple[int, str]] = []
+        for i, spec in enumerate(self.doc.get("folders", [])):
+            company = self._company(spec["company"], ["folders", i, "company"])
+            if company is not None:
+                folders.append((company.id, join_path(company.root_path, spec["path"])))
+        assets: list[AssetSeed] = []
+        names: dict[tuple[int, str], int] = {}
+        for i, spec in enumerate(self.doc.get("assets", [])):
+            at: list[str | int] = ["assets", i]
+            company = self._company(spec["company"], [*at, "company"])
+            if company is None:
+                continue
+            folder, _, file_name = join_path(company.root_path, spec["path"]).rstrip("/").rpartition("/")
+            name = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
+            if not name:
+                self.errors.add([*at, "path"], f"{_short(spec['path'])} names no file")
+                continue
+            if (company.id, name) in names:
+                self.errors.add(
+                    [*at, "path"],
+                    f"an asset named {name!r} is already at assets[{names[(company.id, name)]}]: asset names are "
+                    "unique in a company",
+                )
+                continue
+            names[(company.id, name)] = i
+            creator = spec.get("created_by")
+            if creator is not None and self._user(creator, [*at, "created_by"]) is None:
+                continue
+            assets.append(
+                AssetSeed(
+                    i,
+                    company.id,
+                    f"{folder}/{file_name}",
+                    spec.get("type"),
+                    spec.get("ready_for_publish", True),
+                    spec.get("size"),
+                    spec.get("width"),
+                    spec.get("height"),
+                    creator,
+                    dict(spec.get("metadata", {})),
+                )
+            )
+        return tuple(folders), tuple(assets)
+
+    def _retention(self) -> Retention | None:
+        spec = self.doc.get("retention")
+        if spec is None:
+            return None
+        default = Retention()
+        return Retention(
+            finished_runs_per_company=spec.get("finished_runs_per_company", default.finished_runs_per_company),
+            keep_for=self._duration(spec.get("keep_for"), ["retention", "keep_for"], default.keep_for),
+        )
+
+    def _callback_timeout(self) -> float | None:
+        value = self.doc.get("callbacks", {}).get("timeout")
+        if value is None:
+            return None
+        timeout = self._duration(value, ["callbacks", "timeout"], timedelta(seconds=5)).total_seconds()
+        if not 0 < timeout <= 60:
+            self.errors.add(["callbacks", "timeout"], f"{_short(value)} must be more than 0 and at most 60 seconds")
+        return timeout
 
     def _playback(self) -> Path | None:
         value = self.doc.get("playback")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..model.behaviour import Behaviour
 
 __all__ = [
+    "AssetSeed",
     "BehaviourRule",
     "CallExpectation",
     "Expectations",
@@ -93,6 +94,22 @@ class StubSpec:
     times: int | None
     xml: str | None
     fields: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
+class AssetSeed:
+    """An asset that exists at clock.start: ``path`` is the full path under the company root (``Example/a/b.jpg``)."""
+
+    index: int
+    company_id: int
+    path: str
+    type: str | None = None
+    ready_for_publish: bool = True
+    size: int | None = None
+    width: int | None = None
+    height: int | None = None
+    created_by: str | None = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
