@@ -11,6 +11,7 @@ __all__ = [
     "FaultKind",
     "IpsFault",
     "IpsMockError",
+    "MalformedXml",
     "OperationNotHandled",
     "ScenarioError",
 ]
@@ -101,3 +102,11 @@ class IpsFault(IpsMockError):
 class OperationNotHandled(IpsFault):
     """A request the fake could not handle: an operation unknown in its namespace (30003), or one ips-mock does
     not implement and no scenario stub answered (30000). The pytest plugin fails the test on these."""
+
+
+class MalformedXml(IpsFault):
+    """A document that is not well-formed XML (30003); ``problem`` is the parser's own words."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(IpsFault.INVALID_REQUEST_XML, f"The request is not well-formed XML: {problem}")
+        self.problem = problem

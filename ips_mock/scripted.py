@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
-from .errors import IpsFault, ScenarioError
+from .errors import IpsFault, MalformedXml, ScenarioError
 from .journal import Journal
 from .model import State
 from .model.catalog import Asset, asset_type_for
@@ -215,9 +215,9 @@ def _compile_stub(stub: StubSpec, zone: ZoneInfo) -> tuple[etree._Element | None
         try:
             root = parse_xml(stub.xml.encode())
         except IpsFault as exc:  # parse_xml words its reasons for requests; say them of the stub
-            if "well-formed" in exc.reason:
-                raise ValueError(f"xml is not well-formed: {exc.reason.split(': ', 1)[-1]}") from None
-            raise ValueError(f"xml: {exc.reason.replace(' in a SOAP request', '')}") from None
+            if isinstance(exc, MalformedXml):
+                raise ValueError(f"xml is not well-formed: {exc.problem}") from None
+            raise ValueError(f"xml: {exc.reason}") from None
         if etree.QName(root).localname != f"{stub.operation}Return":
             raise ValueError(f"xml must be a <{stub.operation}Return> element, not <{etree.QName(root).localname}>")
         return root, None

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from lxml import etree
 
-from ..errors import IpsFault
+from ..errors import IpsFault, MalformedXml
 
 __all__ = ["DEFAULT_PARSE_LIMITS", "MAX_DEPTH", "ParseLimits", "parse_xml", "xml_safe"]
 
@@ -142,7 +142,7 @@ def parse_xml(data: bytes, *, limits: ParseLimits | None = None) -> etree._Eleme
         # (libxml2 gives up at 256 levels itself, within the chunk where ours are crossed).
         _count(parser, counter)
         message = exc.msg if isinstance(exc, etree.XMLSyntaxError) else str(exc)
-        raise IpsFault.invalid_request_xml(f"The request is not well-formed XML: {message}") from None
+        raise MalformedXml(message) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise IpsFault.invalid_request_xml("DTDs and entity declarations are not allowed in a SOAP request")
