@@ -103,7 +103,7 @@ class AssetService(ServiceBase):
         company = self.company(caller, p["companyHandle"])
         folder = self.folder_path(company, p.get("folder"))
         subfolders = bool(p.get("includeSubfolders"))
-        if p.get("trashState") not in (None, "", "NotInTrash"):
+        if _in_trash(p.get("trashState"), "trashState"):
             matches: list[Asset] = []  # ips-mock keeps no trash: nothing is in it
         else:
             matches = [
@@ -116,22 +116,28 @@ class AssetService(ServiceBase):
             matches = [a for a in matches if a.publish_state == state]
         if keywords := [k.lower() for k in p.get("keywordArray") or [] if k]:
             matches = [a for a in matches if all(k in f"{a.name} {a.file_name}".lower() for k in keywords)]
+        mode = _match_mode(p.get("metadataMatchMode") or p.get("conditionMatchMode"), "metadataMatchMode")
         if conditions := p.get("metadataConditionArray"):
-            mode = p.get("metadataMatchMode") or p.get("conditionMatchMode") or "MatchAll"
+            _check_conditions(conditions)
             matches = [a for a in matches if _conditions_hold(a, conditions, mode)]
         return self._page(matches, p, default_sort="name")
 
     def search_assets_by_metadata(self, caller: User, p: Mapping[str, Any]) -> Page:
         company = self.company(caller, p["companyHandle"])
         matches = list(self.state.catalog.of_company(company.id))
-        if conditions := p.get("metadataConditionArray"):
-            mode = p.get("metadataConditionMatchMode") or "MatchAll"
-            matches = [a for a in matches if _conditions_hold(a, conditions, mode)]
         filters = p.get("filters") or {}
+        if _in_trash(filters.get("trashState"), "filters/trashState"):
+            matches = []  # ips-mock keeps no trash: nothing is in it
+        mode = _match_mode(p.get("metadataConditionMatchMode"), "metadataConditionMatchMode")
+        if conditions := p.get("metadataConditionArray"):
+            _check_conditions(conditions)
+            matches = [a for a in matches if _conditions_hold(a, conditions, mode)]
         if folder := filters.get("folder"):
             root = self.folder_path(company, folder)
-            deep = filters.get("includeSubfolders", True)
+            deep = filters.get("includeSubfolders") is not False
             matches = [a for a in matches if (a.folder.startswith(root) if deep else a.folder == root)]
+        if state := filters.get("publishState"):
+            matches = [a for a in matches if a.publish_state == state]
         matches = _filter_types(matches, filters.get("assetTypeArray"), filters.get("excludeAssetTypeArray"))
         return self._page(matches, p, default_sort="name")
 
@@ -177,7 +183,7 @@ class AssetService(ServiceBase):
             if parts[0] != company.id:
                 raise self._foreign("asset", handle)
             asset = self.state.catalog.assets.get(parts[1])
-            if asset is not None and asset not in found:
+            if asset is not None and asset.company_id == company.id and asset not in found:
                 found.append(asset)
         return found
 
@@ -323,6 +329,41 @@ def _field_value(asset: Asset, handle: str) -> str | None:
     return asset.metadata.get(key)
 
 
+_OPERATORS: Final = ("Equals", "NotEquals", "Contains", "NotContains", "StartsWith", "EndsWith")
+_TRASH_STATES: Final = ("NotInTrash", "InTrash", "InEmptiedTrash")
+
+
+def _in_trash(value: str | None, field: str) -> bool:
+    """Whether a ``trashState`` filter asks for trashed assets (none: ips-mock keeps no trash); 30001 if unknown."""
+    if value in (None, ""):
+        return False
+    if value not in _TRASH_STATES:
+        raise IpsFault.invalid_parameter(field, f"{value!r} is not one of {', '.join(_TRASH_STATES)}")
+    return value != "NotInTrash"
+
+
+def _match_mode(value: str | None, field: str) -> str:
+    if value in (None, ""):
+        return "MatchAll"
+    if value not in ("MatchAll", "MatchAny"):
+        raise IpsFault.invalid_parameter(field, f"{value!r} is not MatchAll or MatchAny")
+    return str(value)
+
+
+def _check_conditions(conditions: Sequence[Mapping[str, Any]]) -> None:
+    """Every condition is well formed, whatever the catalog holds (a bad one faults even when nothing matches)."""
+    for i, condition in enumerate(conditions, start=1):
+        where = f"metadataConditionArray/items[{i}]"
+        if not str(condition.get("fieldHandle") or "").strip():
+            raise IpsFault.invalid_parameter(f"{where}/fieldHandle", "a field handle is required")
+        if condition.get("op") not in _OPERATORS:
+            raise IpsFault.invalid_parameter(
+                f"{where}/op", f"{condition.get('op')!r} is not one of {', '.join(_OPERATORS)}"
+            )
+        if condition.get("value") is None and not condition.get("values"):
+            raise IpsFault.invalid_parameter(f"{where}/value", "a value (or values) to compare with is required")
+
+
 def _conditions_hold(asset: Asset, conditions: Sequence[Mapping[str, Any]], mode: str) -> bool:
     results = [_condition_holds(asset, c) for c in conditions]
     return any(results) if mode == "MatchAny" else all(results)
@@ -346,6 +387,4 @@ def _condition_holds(asset: Asset, condition: Mapping[str, Any]) -> bool:
         "StartsWith": value.startswith(expected),
         "EndsWith": value.endswith(expected),
     }
-    if op not in checks:
-        raise IpsFault.invalid_parameter("metadataConditionArray/items/op", f"{op!r} is not one of {', '.join(checks)}")
     return checks[op]
