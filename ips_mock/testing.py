@@ -260,19 +260,20 @@ def add_asset(
     company = next((c for c in state.companies.values() if path.startswith(c.root_path)), None)
     if company is None or not file_name:
         raise ValueError(f"{path!r} is not a file path under a company's root path")
+    name = file_name.rpartition(".")[0] or file_name
+    if state.catalog.named(company.id, name) is not None:
+        raise ValueError(f"company {company.name!r} already has an asset named {name!r} (names are unique in it)")
     now = fake.now()
     owner = next((u.email for u in state.users.values() if u.belongs_to(company.id)), "ips-mock")
     state.catalog.ensure_folder(company.id, folder + "/", now)
-    asset_id = state.next_asset_id
-    state.next_asset_id += 1
     meta = dict(metadata or {})
     if derived_from is not None:
         meta["derivedFrom"] = derived_from.handle
     return state.catalog.add(
         Asset(
-            asset_id,
+            state.take_asset_id(),
             company.id,
-            file_name.rpartition(".")[0] or file_name,
+            name,
             file_name,
             folder + "/",
             asset_type_for(file_name),

@@ -686,3 +686,41 @@ def test_the_same_calls_on_two_fakes_give_the_same_bytes() -> None:
         return bodies
 
     assert run() == run()
+
+
+# ------------------------------------------------------------------------------------ versions and SOAP 1.2
+
+
+@pytest.mark.parametrize(("version", "soap"), [("2013-02-15", "1.1"), ("2014-04-03", "1.2"), ("2013-02-15", "1.2")])
+def test_every_operation_validates_in_each_real_wsdl(
+    fake: FakeIps, assets: dict[str, Asset], version: str, soap: str
+) -> None:
+    client = SoapTestClient(fake, version=version, soap=soap)
+    add_asset(fake, "Example/docs/manual-1.jpg", derived_from=assets["manual"])
+    hero, logo = assets["hero"].handle, assets["logo"].handle
+    calls: list[tuple[str, dict[str, Any]]] = [
+        ("searchAssets", {"companyHandle": CO, "includeSubfolders": True, "recordsPerPage": 1}),
+        ("getFolderTree", {"companyHandle": CO, "depth": -1}),
+        ("getAssetsByName", {"companyHandle": CO, "nameArray": arr("hero", "clip", "manual")}),
+        ("getAssets", {"companyHandle": CO, "assetHandleArray": arr(hero, assets["promo"].handle)}),
+        ("getFolders", {"companyHandle": CO}),
+        ("createFolder", {"companyHandle": CO, "folderPath": "Example/new/"}),
+        ("searchAssetsByMetadata", {"companyHandle": CO}),
+        ("getAssociatedAssets", {"companyHandle": CO, "assetHandle": assets["manual"].handle}),
+        ("renameAsset", {"companyHandle": CO, "assetHandle": hero, "newName": "h2", "validateName": True}),
+        ("moveAsset", {"companyHandle": CO, "assetHandle": hero, "folderHandle": "f|100|Example/new/"}),
+        (
+            "moveAssets",
+            {"companyHandle": CO, "assetMoveArray": arr({"assetHandle": logo, "folderHandle": "f|100|Example/new/"})},
+        ),
+        ("deleteAssets", {"companyHandle": CO, "assetHandleArray": arr(logo, "a|100|1|999999")}),
+        ("deleteAsset", {"companyHandle": CO, "assetHandle": hero}),
+        ("deleteFolder", {"companyHandle": CO, "folderHandle": "f|100|Example/new/"}),
+    ]
+
+    for operation, params in calls:
+        reply = client.call(operation, params).ok()  # validated against that version's WSDL on the way in
+        assert etree.QName(reply.payload).localname == f"{operation}Return"
+    client.call("createFolder", {"companyHandle": CO, "folderPath": "Example/img/"}).assert_fault(
+        30000, "already exists"
+    )

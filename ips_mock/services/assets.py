@@ -192,21 +192,31 @@ class AssetService(ServiceBase):
         self._root(company)
         top = self.existing_folder(company, p.get("folderPath") or "", "folderPath")
         depth = p["depth"]
-        types = set(p.get("assetTypeArray") or ())
-        return self._node(company, top, depth if depth >= 0 else 1_000_000, types)
+        holding = self._holding(company, p.get("assetTypeArray"))
+        return self._node(company, top, depth if depth >= 0 else 1_000_000, holding)
 
-    def _node(self, company: Company, folder: Folder, depth: int, types: set[str]) -> FolderNode:
+    def _node(self, company: Company, folder: Folder, depth: int, holding: set[str] | None) -> FolderNode:
         below = self.state.catalog.subfolders(company.id, folder.path)
-        if types:
-            below = [f for f in below if self._holds(company, f, types)]
-        children = [self._node(company, f, depth - 1, types) for f in below] if depth > 0 else []
+        if holding is not None:
+            below = [f for f in below if f.path in holding]
+        children = [self._node(company, f, depth - 1, holding) for f in below] if depth > 0 else []
         latest = max([folder.modified, *(f.modified for f in below)])
         return FolderNode(folder, bool(below), children, latest)
 
-    def _holds(self, company: Company, folder: Folder, types: set[str]) -> bool:
-        return any(
-            a.type in types and a.folder.startswith(folder.path) for a in self.state.catalog.of_company(company.id)
-        )
+    def _holding(self, company: Company, types: Iterable[str] | None) -> set[str] | None:
+        """The paths of the folders holding an asset of ``types`` at any depth (None: no type asked for)."""
+        wanted = set(types or ())
+        if not wanted:
+            return None
+        paths: set[str] = set()
+        for asset in self.state.catalog.of_company(company.id):
+            if asset.type in wanted:
+                folder: str | None = asset.folder
+                while folder is not None and folder not in paths:
+                    paths.add(folder)
+                    parent = folder.rstrip("/").rpartition("/")[0]
+                    folder = f"{parent}/" if parent else None
+        return paths
 
     def folders(self, caller: User, p: Mapping[str, Any]) -> list[tuple[Folder, bool]]:
         """getFolders: every folder below ``folderPath`` (default the root), by path, with whether it has any."""
@@ -214,18 +224,10 @@ class AssetService(ServiceBase):
         self._root(company)
         top = self.existing_folder(company, p.get("folderPath") or "", "folderPath")
         catalog = self.state.catalog
-        below = sorted(
-            (
-                f
-                for (co, path), f in catalog.folders.items()
-                if co == company.id and path.startswith(top.path) and f is not top
-            ),
-            key=lambda f: f.path,
-        )
-        types = set(p.get("assetTypeArray") or ())
-        if types:
-            below = [f for f in below if self._holds(company, f, types)]
-        return [(f, bool(catalog.subfolders(company.id, f.path))) for f in below]
+        below = catalog.below(company.id, top.path)
+        if (holding := self._holding(company, p.get("assetTypeArray"))) is not None:
+            below = [f for f in below if f.path in holding]
+        return [(f, catalog.has_subfolders(company.id, f.path)) for f in below]
 
     # --------------------------------------------------------------------------------------------- edits
 
