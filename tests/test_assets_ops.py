@@ -724,3 +724,23 @@ def test_every_operation_validates_in_each_real_wsdl(
     client.call("createFolder", {"companyHandle": CO, "folderPath": "Example/img/"}).assert_fault(
         30000, "already exists"
     )
+
+
+# ------------------------------------------------------------------------------------------------ deep trees
+
+
+def test_deep_folders_are_refused_and_deep_trees_are_cut(fake: FakeIps, client: SoapTestClient) -> None:
+    """createFolder refuses more than 64 levels; a deeper tree (an upload's destPath) is answered 64 levels deep."""
+    client.call("createFolder", {"companyHandle": CO, "folderPath": "/".join(["d"] * 64)}).ok()
+    client.call("createFolder", {"companyHandle": CO, "folderPath": "/".join(["e"] * 65)}).assert_fault(
+        30001, "64 levels"
+    )
+    fake.state.catalog.ensure_folder(100, "Example/" + "u/" * 300, fake.now())  # as an upload may leave it
+
+    tree = client.call("getFolderTree", {"companyHandle": CO, "depth": -1, "responseFieldArray": arr("path")}).ok()
+    flat = client.call("getFolders", {"companyHandle": CO, "folderPath": "Example/u/"}).ok()
+
+    paths = [el.text or "" for el in tree.payload.iter("{*}path")]
+    assert max((p for p in paths if p.startswith("Example/u/")), key=len) == "Example/" + "u/" * 64
+    assert max((p for p in paths if p.startswith("Example/d/")), key=len) == "Example/" + "d/" * 64
+    assert len(items(flat, "folderArray")) == 299

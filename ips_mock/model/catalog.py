@@ -16,10 +16,12 @@ from typing import Final
 
 __all__ = [
     "ASSET_TYPES",
+    "MAX_FOLDER_DEPTH",
     "Asset",
     "Catalog",
     "Folder",
     "asset_type_for",
+    "folder_depth",
     "join_path",
 ]
 
@@ -40,6 +42,16 @@ ASSET_TYPES: Final[Mapping[str, str]] = {
     **dict.fromkeys(("ttf", "otf"), "Font"),
     **dict.fromkeys(("icc", "icm"), "IccProfile"),
 }
+
+
+MAX_FOLDER_DEPTH: Final = 64
+"""How many folder levels below the root a path may have, and how deep a folder tree reply goes (README
+"Choices"): a reply nested deeper than this would exceed what XML parsers accept by default."""
+
+
+def folder_depth(path: str) -> int:
+    """Levels below the root: ``Example/`` is 0, ``Example/a/b/`` is 2."""
+    return path.strip("/").count("/")
 
 
 def asset_type_for(file_name: str) -> str:
@@ -141,12 +153,14 @@ class Catalog:
         found = self.folders.get((company_id, path))
         if found is not None:
             return found
-        folder = Folder(company_id, path, now, now)
-        if (parent := folder.parent_path) is not None:
-            self.ensure_folder(company_id, parent, now)
-            self._children.setdefault((company_id, parent), set()).add(path)
-        self.folders[(company_id, path)] = folder
-        return folder
+        missing = [Folder(company_id, path, now, now)]
+        while (parent := missing[-1].parent_path) is not None and (company_id, parent) not in self.folders:
+            missing.append(Folder(company_id, parent, now, now))  # iterative: a path may be deep
+        for folder in reversed(missing):
+            if (parent := folder.parent_path) is not None:
+                self._children.setdefault((company_id, parent), set()).add(folder.path)
+            self.folders[(company_id, folder.path)] = folder
+        return missing[0]
 
     def subfolders(self, company_id: int, path: str) -> list[Folder]:
         """The folders directly inside ``path``, by path."""

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from ..errors import IpsFault
 from ..model import Company, User
-from ..model.catalog import Asset, Folder, join_path
+from ..model.catalog import MAX_FOLDER_DEPTH, Asset, Folder, folder_depth, join_path
 from ..model.handles import asset_handle_parts, folder_handle_parts
 from .base import ServiceBase
 
@@ -193,7 +193,7 @@ class AssetService(ServiceBase):
         top = self.existing_folder(company, p.get("folderPath") or "", "folderPath")
         depth = p["depth"]
         holding = self._holding(company, p.get("assetTypeArray"))
-        return self._node(company, top, depth if depth >= 0 else 1_000_000, holding)
+        return self._node(company, top, depth if 0 <= depth <= MAX_FOLDER_DEPTH else MAX_FOLDER_DEPTH, holding)
 
     def _node(self, company: Company, folder: Folder, depth: int, holding: set[str] | None) -> FolderNode:
         below = self.state.catalog.subfolders(company.id, folder.path)
@@ -235,6 +235,10 @@ class AssetService(ServiceBase):
         company = self.company(caller, p["companyHandle"])
         self._root(company)
         path = self.folder_path(company, p["folderPath"])
+        if folder_depth(path) > MAX_FOLDER_DEPTH:
+            raise IpsFault.invalid_parameter(
+                "folderPath", f"a folder may be at most {MAX_FOLDER_DEPTH} levels below the root folder"
+            )
         if self.state.catalog.folder(company.id, path) is not None:
             raise IpsFault(IpsFault.EXCEPTION, f"Folder '{path}' already exists")
         return self.state.catalog.ensure_folder(company.id, path, now)
