@@ -744,3 +744,20 @@ def test_deep_folders_are_refused_and_deep_trees_are_cut(fake: FakeIps, client: 
     assert max((p for p in paths if p.startswith("Example/u/")), key=len) == "Example/" + "u/" * 64
     assert max((p for p in paths if p.startswith("Example/d/")), key=len) == "Example/" + "d/" * 64
     assert len(items(flat, "folderArray")) == 299
+
+
+@pytest.mark.parametrize("folder_path", ["Example/a|b/", "x:y", "f|100|", "bad*/ok", "tab\there"])
+def test_create_folder_refuses_bad_names(fake: FakeIps, client: SoapTestClient, folder_path: str) -> None:
+    client.call("createFolder", {"companyHandle": CO, "folderPath": folder_path}).assert_fault(30001, "folderPath")
+
+    assert [f.path for (co, _), f in fake.state.catalog.folders.items() if co == 100] == ["Example/"]
+
+
+def test_rename_without_validation_still_refuses_a_slash(client: SoapTestClient, assets: dict[str, Asset]) -> None:
+    def params(new_name: str) -> dict[str, Any]:
+        return {"companyHandle": CO, "assetHandle": assets["hero"].handle, "newName": new_name, "validateName": False}
+
+    client.call("renameAsset", params("a/b")).assert_fault(30001, "newName")
+    client.call("renameAsset", params("x*y")).ok()
+
+    assert assets["hero"].file_name == "x*y.jpg"

@@ -22,6 +22,9 @@ __all__ = ["AssetService", "FolderNode", "Outcome", "Page"]
 
 MAX_RECORDS_PER_PAGE: Final = 1000
 _BAD_NAME: Final = re.compile(r"[/\\:*?\"<>|\x00-\x1f]")
+"""Characters no asset or folder name may hold when names are validated (``validateName``; always for folders)."""
+_NEVER_IN_NAME: Final = re.compile(r"[/\\\x00-\x1f]")
+"""Characters an asset name may never hold: a name is one segment of an Image Serving URL."""
 _SORT_KEYS: Final[Mapping[str, Any]] = {
     "name": lambda a: (a.name.lower(), a.id),
     "filename": lambda a: (a.file_name.lower(), a.id),
@@ -235,6 +238,10 @@ class AssetService(ServiceBase):
         company = self.company(caller, p["companyHandle"])
         self._root(company)
         path = self.folder_path(company, p["folderPath"])
+        if _BAD_NAME.search(path.replace("/", "")):
+            raise IpsFault.invalid_parameter(
+                "folderPath", f'{p["folderPath"]!r}: a folder name may not hold \\ : * ? " < > | or control characters'
+            )
         if folder_depth(path) > MAX_FOLDER_DEPTH:
             raise IpsFault.invalid_parameter(
                 "folderPath", f"a folder may be at most {MAX_FOLDER_DEPTH} levels below the root folder"
@@ -269,7 +276,8 @@ class AssetService(ServiceBase):
         company = self.company(caller, p["companyHandle"])
         asset = self.asset(company, p["assetHandle"])
         new_name = p["newName"].strip()
-        if not new_name or (p.get("validateName") and _BAD_NAME.search(new_name)):
+        bad = _BAD_NAME if p.get("validateName") else _NEVER_IN_NAME
+        if not new_name or bad.search(new_name):
             raise IpsFault.invalid_parameter("newName", f"{p['newName']!r} is not a valid asset name")
         taken = self.state.catalog.named(company.id, new_name)
         if taken is not None and taken is not asset:
