@@ -266,9 +266,6 @@ def add_asset(
     now = fake.now()
     owner = next((u.email for u in state.users.values() if u.belongs_to(company.id)), "ips-mock")
     state.catalog.ensure_folder(company.id, folder + "/", now)
-    meta = dict(metadata or {})
-    if derived_from is not None:
-        meta["derivedFrom"] = derived_from.handle
     return state.catalog.add(
         Asset(
             state.take_asset_id(),
@@ -284,7 +281,8 @@ def add_asset(
             size=size,
             width=width,
             height=height,
-            metadata=meta,
+            metadata=dict(metadata or {}),
+            derived_from=None if derived_from is None else derived_from.handle,
         )
     )
 

@@ -761,3 +761,15 @@ def test_rename_without_validation_still_refuses_a_slash(client: SoapTestClient,
     client.call("renameAsset", params("x*y")).ok()
 
     assert assets["hero"].file_name == "x*y.jpg"
+
+
+def test_the_derived_from_bookkeeping_is_not_user_metadata(
+    fake: FakeIps, client: SoapTestClient, assets: dict[str, Asset]
+) -> None:
+    page = add_asset(fake, "Example/docs/manual-1.jpg", derived_from=assets["manual"], metadata={"sku": "P-1"})
+    reply = client.call("getAssets", {"companyHandle": CO, "assetHandleArray": arr(page.handle)}).ok()
+    found = by_metadata(client, {"fieldHandle": "derivedFrom", "op": "Contains", "value": "a|"}).ok()
+
+    (item,) = items(reply, "assetArray")
+    assert [field(m, "name") for m in item.iterfind("{*}metadataArray/{*}items")] == ["sku"]
+    assert found.text("totalRows") == "0"
