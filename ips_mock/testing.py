@@ -13,10 +13,11 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from lxml import etree
 
+from .model.catalog import Asset, asset_type_for
 from .protocol import ns
 from .protocol.client import append_params
 from .protocol.schema import FAULT_ELEMENTS, schema_for
@@ -29,6 +30,7 @@ __all__ = [
     "SoapReply",
     "SoapTestClient",
     "WsdlNotFoundError",
+    "add_asset",
     "auth_header",
     "build_envelope",
     "build_plain_request",
@@ -38,6 +40,9 @@ __all__ = [
     "validate_plain_reply",
     "validate_reply",
 ]
+
+if TYPE_CHECKING:
+    from .fake import FakeIps
 
 REAL_WSDL_VERSIONS: Final = ("2014-04-03", "2013-02-15")
 
@@ -235,6 +240,51 @@ def upload_urls_job(*urls: str | tuple[str, str], **fields: Any) -> dict[str, An
     } | fields
     order = [f.name for f in schema_for(ns.ApiVersion("2014-04-03")).type("UploadUrlsJob").fields]
     return {name: job[name] for name in [*order, *(k for k in job if k not in order)] if name in job}
+
+
+def add_asset(
+    fake: FakeIps,
+    path: str,
+    *,
+    size: int = 1000,
+    width: int | None = 640,
+    height: int | None = 480,
+    metadata: Mapping[str, str] | None = None,
+    derived_from: Asset | None = None,
+) -> Asset:
+    """Put an asset at ``path`` (``Example/img/a.jpg``: the company is the one whose root path it starts with) in
+    the fake's catalog, its folders created, as an upload by the company's admin would; ``derived_from`` makes it
+    one of that asset's derived assets (getAssociatedAssets/derivedArray)."""
+    state = fake.state
+    folder, _, file_name = path.rpartition("/")
+    company = next((c for c in state.companies.values() if path.startswith(c.root_path)), None)
+    if company is None or not file_name:
+        raise ValueError(f"{path!r} is not a file path under a company's root path")
+    name = file_name.rpartition(".")[0] or file_name
+    if state.catalog.named(company.id, name) is not None:
+        raise ValueError(f"company {company.name!r} already has an asset named {name!r} (names are unique in it)")
+    now = fake.now()
+    owner = next((u.email for u in state.users.values() if u.belongs_to(company.id)), "ips-mock")
+    state.catalog.ensure_folder(company.id, folder + "/", now)
+    return state.catalog.add(
+        Asset(
+            state.take_asset_id(),
+            company.id,
+            name,
+            file_name,
+            folder + "/",
+            asset_type_for(file_name),
+            now,
+            now,
+            owner,
+            owner,
+            size=size,
+            width=width,
+            height=height,
+            metadata=dict(metadata or {}),
+            derived_from=None if derived_from is None else derived_from.handle,
+        )
+    )
 
 
 def content_type_for(soap: str, operation: str | None = None) -> str:

@@ -16,10 +16,12 @@ from typing import Final
 
 __all__ = [
     "ASSET_TYPES",
+    "MAX_FOLDER_DEPTH",
     "Asset",
     "Catalog",
     "Folder",
     "asset_type_for",
+    "folder_depth",
     "join_path",
 ]
 
@@ -40,6 +42,16 @@ ASSET_TYPES: Final[Mapping[str, str]] = {
     **dict.fromkeys(("ttf", "otf"), "Font"),
     **dict.fromkeys(("icc", "icm"), "IccProfile"),
 }
+
+
+MAX_FOLDER_DEPTH: Final = 64
+"""How many folder levels below the root a path may have, and how deep a folder tree reply goes (README
+"Choices"): a reply nested deeper than this would exceed what XML parsers accept by default."""
+
+
+def folder_depth(path: str) -> int:
+    """Levels below the root: ``Example/`` is 0, ``Example/a/b/`` is 2."""
+    return path.strip("/").count("/")
 
 
 def asset_type_for(file_name: str) -> str:
@@ -117,12 +129,19 @@ class Asset:
 
 @dataclass
 class Catalog:
-    """Folders and assets of every company, with the look-ups the operations need in constant time."""
+    """Folders and assets of every company, with the look-ups the operations need without scanning everything.
+
+    Change it through its methods (they keep the indexes); ``folders`` and ``assets`` are for reading.
+    """
 
     folders: dict[tuple[int, str], Folder] = field(default_factory=dict)
     assets: dict[int, Asset] = field(default_factory=dict)
     _by_name: dict[tuple[int, str], int] = field(default_factory=dict)
     """(company id, asset name) -> asset id: an asset's name is unique in its company (IPS URLs name it alone)."""
+    _by_company: dict[int, dict[int, Asset]] = field(default_factory=dict)
+    """company id -> its assets by id, in the order they were added."""
+    _children: dict[tuple[int, str], set[str]] = field(default_factory=dict)
+    """(company id, folder path) -> the paths of the folders directly inside it."""
 
     # ------------------------------------------------------------------------------------------- folders
 
@@ -134,40 +153,59 @@ class Catalog:
         found = self.folders.get((company_id, path))
         if found is not None:
             return found
-        parent = path.rstrip("/").rpartition("/")[0]
-        if parent:
-            self.ensure_folder(company_id, parent + "/", now)
-        folder = self.folders[(company_id, path)] = Folder(company_id, path, now, now)
-        return folder
+        missing = [Folder(company_id, path, now, now)]
+        while (parent := missing[-1].parent_path) is not None and (company_id, parent) not in self.folders:
+            missing.append(Folder(company_id, parent, now, now))  # iterative: a path may be deep
+        for folder in reversed(missing):
+            if (parent := folder.parent_path) is not None:
+                self._children.setdefault((company_id, parent), set()).add(folder.path)
+            self.folders[(company_id, folder.path)] = folder
+        return missing[0]
 
     def subfolders(self, company_id: int, path: str) -> list[Folder]:
         """The folders directly inside ``path``, by path."""
-        return sorted(
-            (f for (co, p), f in self.folders.items() if co == company_id and f.parent_path == path),
-            key=lambda f: f.path,
-        )
+        return [self.folders[(company_id, p)] for p in sorted(self._children.get((company_id, path), ()))]
+
+    def has_subfolders(self, company_id: int, path: str) -> bool:
+        return bool(self._children.get((company_id, path)))
+
+    def below(self, company_id: int, path: str) -> list[Folder]:
+        """Every folder inside ``path`` at any depth (not ``path`` itself), by path."""
+        found: list[Folder] = []
+        pending = [path]
+        while pending:
+            for child in self._children.get((company_id, pending.pop()), ()):
+                found.append(self.folders[(company_id, child)])
+                pending.append(child)
+        return sorted(found, key=lambda f: f.path)
 
     def delete_folder(self, folder: Folder) -> list[Asset]:
         """Remove ``folder``, everything below it and their assets; return the assets removed."""
-        removed = [
-            a for a in self.assets.values() if a.company_id == folder.company_id and a.folder.startswith(folder.path)
-        ]
+        company_id = folder.company_id
+        removed = [a for a in self.of_company(company_id) if a.folder.startswith(folder.path)]
         for asset in removed:
             self.remove(asset)
-        for key in [k for k in self.folders if k[0] == folder.company_id and k[1].startswith(folder.path)]:
-            del self.folders[key]
+        for gone in [folder, *self.below(company_id, folder.path)]:
+            del self.folders[(company_id, gone.path)]
+            self._children.pop((company_id, gone.path), None)
+        if (parent := folder.parent_path) is not None:
+            self._children.get((company_id, parent), set()).discard(folder.path)
         return removed
 
     # -------------------------------------------------------------------------------------------- assets
 
     def add(self, asset: Asset) -> Asset:
+        """Add ``asset`` (the caller checked that its name is free in its company)."""
         self.assets[asset.id] = asset
         self._by_name[(asset.company_id, asset.name)] = asset.id
+        self._by_company.setdefault(asset.company_id, {})[asset.id] = asset
         return asset
 
     def remove(self, asset: Asset) -> None:
         self.assets.pop(asset.id, None)
-        self._by_name.pop((asset.company_id, asset.name), None)
+        if self._by_name.get((asset.company_id, asset.name)) == asset.id:
+            del self._by_name[(asset.company_id, asset.name)]
+        self._by_company.get(asset.company_id, {}).pop(asset.id, None)
 
     def named(self, company_id: int, name: str) -> Asset | None:
         asset_id = self._by_name.get((company_id, name))
@@ -175,7 +213,8 @@ class Catalog:
 
     def move(self, asset: Asset, *, folder: str | None = None, name: str | None = None) -> None:
         """Rename and/or move ``asset`` (the caller checked that the target name is free)."""
-        self._by_name.pop((asset.company_id, asset.name), None)
+        if self._by_name.get((asset.company_id, asset.name)) == asset.id:
+            del self._by_name[(asset.company_id, asset.name)]
         if folder is not None:
             asset.folder = folder
         if name is not None:
@@ -185,4 +224,4 @@ class Catalog:
         self._by_name[(asset.company_id, asset.name)] = asset.id
 
     def of_company(self, company_id: int) -> Iterator[Asset]:
-        return (a for a in self.assets.values() if a.company_id == company_id)
+        return iter(list(self._by_company.get(company_id, {}).values()))

@@ -10,7 +10,9 @@ a ``responseFieldArray`` entry names it, one of its parents or one of its childr
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
+from urllib.parse import quote
 
 from ..model.catalog import Asset, Folder
 from ..services.assets import FolderNode, Outcome
@@ -41,7 +43,7 @@ def _asset(call: Call, asset: Asset) -> dict[str, Any]:
         "folderHandle": f"f|{asset.company_id}|{asset.folder}",
         "readyForPublish": asset.ready_for_publish,
         "trashState": "NotInTrash",
-        "ipsImageUrl": f"{IMAGE_SERVER}{company.root_path.strip('/')}/{asset.name}",
+        "ipsImageUrl": f"{IMAGE_SERVER}{quote(company.root_path.strip('/'))}/{quote(asset.name)}",
         "created": call.local(asset.created),
         "createUser": asset.created_by,
         "lastModified": call.local(asset.modified),
@@ -83,55 +85,93 @@ def _outcome(outcome: Outcome) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------------- narrowing
 
-
-def _narrowed(call: Call, result: dict[str, Any]) -> dict[str, Any]:
-    include = [e.strip("/") for e in call.params.get("responseFieldArray") or [] if e.strip("/")]
-    exclude = [e.strip("/") for e in call.params.get("excludeFieldArray") or [] if e.strip("/")]
-    if not include and not exclude:
-        return result
-    tops = list(result)
-    include = _absolute(include, tops)
-    exclude = _absolute(exclude, tops)
-    narrowed = _walk(result, "", include, exclude)
-    assert isinstance(narrowed, dict)
-    return narrowed
+_NESTED_LISTS: Final = frozenset({"subfolderArray"})
+"""Lists inside a listed item whose entries are listed items too (a folder tree's subfolders); any other list
+inside an item (``metadataArray``) is one field, kept or dropped whole."""
 
 
-def _absolute(entries: Sequence[str], tops: Sequence[str]) -> list[str]:
-    """Entries as paths from the Return: one that does not start with a Return field is read from each listed item."""
+@dataclass(frozen=True)
+class _Entry:
+    scope: str | None
+    """The Return field the entry starts with (``assetArray``), or None: it applies to the items of every one."""
+    fields: tuple[str, ...]
+    """The path below a listed item (``imageInfo``, ``fileSize``), ``items`` segments removed; empty: the whole
+    Return field ``scope``."""
+
+    def names(self, top: str, path: tuple[str, ...] | None) -> bool:
+        """True when this entry names the node at ``path`` below an item of ``top`` (None: ``top`` itself), or one
+        of its parents."""
+        if self.scope not in (None, top):
+            return False
+        if path is None:
+            return not self.fields
+        return bool(self.fields) and path[: len(self.fields)] == self.fields
+
+
+def _entries(values: Sequence[str] | None, tops: Sequence[str]) -> list[_Entry]:
     out = []
-    for entry in entries:
-        if entry.split("/", 1)[0] in tops:
-            out.append(entry)
-        else:
-            out += [f"{top}/items/{entry}" for top in tops] + [f"{top}/{entry}" for top in tops]
+    for value in values or ():
+        parts = tuple(p for p in value.strip().split("/") if p and p != "items")
+        if parts:
+            out.append(_Entry(parts[0], parts[1:]) if parts[0] in tops else _Entry(None, parts))
     return out
 
 
-def _kept(path: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
-    if any(path == e or path.startswith(e + "/") for e in exclude):
-        return False
-    if not include:
-        return True
-    return any(path == e or path.startswith(e + "/") or e.startswith(path + "/") for e in include)
+@dataclass(frozen=True)
+class _Narrowing:
+    """How ``responseFieldArray``/``excludeFieldArray`` trim a Return (README "Choices"): the listed items
+    (and a tree's subfolders) always stay, so that counts and positions do not change; their fields are trimmed."""
 
+    include: Sequence[_Entry]
+    exclude: Sequence[_Entry]
 
-def _walk(value: Any, path: str, include: Sequence[str], exclude: Sequence[str]) -> Any:
-    if isinstance(value, Mapping):
-        out = {}
-        for key, item in value.items():
-            child = f"{path}/{key}" if path else key
-            if _kept(child, include, exclude) or (not path and not isinstance(item, list | Mapping)):
-                out[key] = _walk(item, child, include, exclude)
+    def result(self, result: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for top, value in result.items():
+            if any(e.names(top, None) for e in self.exclude):
+                continue
+            kept = not self.include or any(e.names(top, None) for e in self.include)
+            if isinstance(value, list):
+                out[top] = [self._item(top, item, kept) for item in value]
+            elif isinstance(value, Mapping):
+                out[top] = self._item(top, value, kept)
+            else:
+                out[top] = value  # totalRows, successCount, ...: not a listed item's field
         return out
-    if isinstance(value, list):
-        return [_walk(item, f"{path}/items", include, exclude) for item in value]
-    return value
+
+    def _item(self, top: str, item: Mapping[str, Any], kept: bool) -> dict[str, Any]:
+        return self._fields(top, item, (), kept)
+
+    def _fields(self, top: str, record: Mapping[str, Any], path: tuple[str, ...], kept: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, value in record.items():
+            here = (*path, name)
+            if any(e.names(top, here) for e in self.exclude):
+                continue
+            named = kept or any(e.names(top, here) for e in self.include)
+            if not path and name in _NESTED_LISTS and isinstance(value, list):
+                out[name] = [self._item(top, sub, named) for sub in value]
+            elif isinstance(value, Mapping):
+                inner = self._fields(top, value, here, named)
+                if inner or named:
+                    out[name] = inner
+            elif named or any(e.scope in (None, top) and e.fields[: len(here)] == here for e in self.include):
+                out[name] = value
+        return out
+
+
+def _narrowed(call: Call, result: Mapping[str, Any]) -> Mapping[str, Any]:
+    tops = list(result)
+    include = _entries(call.params.get("responseFieldArray"), tops)
+    exclude = _entries(call.params.get("excludeFieldArray"), tops)
+    if not include and not exclude:
+        return result
+    return _Narrowing(include, exclude).result(result)
 
 
 def _with_narrowing(handler: Handler) -> Handler:
     def narrowed(call: Call) -> Mapping[str, Any]:
-        return _narrowed(call, dict(handler(call)))
+        return _narrowed(call, handler(call))
 
     narrowed.__name__ = handler.__name__
     return narrowed

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from ..errors import IpsFault
 from ..model import Company, User
-from ..model.catalog import Asset, Folder, join_path
+from ..model.catalog import MAX_FOLDER_DEPTH, Asset, Folder, folder_depth, join_path
 from ..model.handles import asset_handle_parts, folder_handle_parts
 from .base import ServiceBase
 
@@ -22,6 +22,9 @@ __all__ = ["AssetService", "FolderNode", "Outcome", "Page"]
 
 MAX_RECORDS_PER_PAGE: Final = 1000
 _BAD_NAME: Final = re.compile(r"[/\\:*?\"<>|\x00-\x1f]")
+"""Characters no asset or folder name may hold when names are validated (``validateName``; always for folders)."""
+_NEVER_IN_NAME: Final = re.compile(r"[/\\\x00-\x1f]")
+"""Characters an asset name may never hold: a name is one segment of an Image Serving URL."""
 _SORT_KEYS: Final[Mapping[str, Any]] = {
     "name": lambda a: (a.name.lower(), a.id),
     "filename": lambda a: (a.file_name.lower(), a.id),
@@ -103,7 +106,7 @@ class AssetService(ServiceBase):
         company = self.company(caller, p["companyHandle"])
         folder = self.folder_path(company, p.get("folder"))
         subfolders = bool(p.get("includeSubfolders"))
-        if p.get("trashState") not in (None, "", "NotInTrash"):
+        if _in_trash(p.get("trashState"), "trashState"):
             matches: list[Asset] = []  # ips-mock keeps no trash: nothing is in it
         else:
             matches = [
@@ -116,22 +119,28 @@ class AssetService(ServiceBase):
             matches = [a for a in matches if a.publish_state == state]
         if keywords := [k.lower() for k in p.get("keywordArray") or [] if k]:
             matches = [a for a in matches if all(k in f"{a.name} {a.file_name}".lower() for k in keywords)]
+        mode = _match_mode(p.get("metadataMatchMode") or p.get("conditionMatchMode"), "metadataMatchMode")
         if conditions := p.get("metadataConditionArray"):
-            mode = p.get("metadataMatchMode") or p.get("conditionMatchMode") or "MatchAll"
+            _check_conditions(conditions)
             matches = [a for a in matches if _conditions_hold(a, conditions, mode)]
         return self._page(matches, p, default_sort="name")
 
     def search_assets_by_metadata(self, caller: User, p: Mapping[str, Any]) -> Page:
         company = self.company(caller, p["companyHandle"])
         matches = list(self.state.catalog.of_company(company.id))
-        if conditions := p.get("metadataConditionArray"):
-            mode = p.get("metadataConditionMatchMode") or "MatchAll"
-            matches = [a for a in matches if _conditions_hold(a, conditions, mode)]
         filters = p.get("filters") or {}
+        if _in_trash(filters.get("trashState"), "filters/trashState"):
+            matches = []  # ips-mock keeps no trash: nothing is in it
+        mode = _match_mode(p.get("metadataConditionMatchMode"), "metadataConditionMatchMode")
+        if conditions := p.get("metadataConditionArray"):
+            _check_conditions(conditions)
+            matches = [a for a in matches if _conditions_hold(a, conditions, mode)]
         if folder := filters.get("folder"):
             root = self.folder_path(company, folder)
-            deep = filters.get("includeSubfolders", True)
+            deep = filters.get("includeSubfolders") is not False
             matches = [a for a in matches if (a.folder.startswith(root) if deep else a.folder == root)]
+        if state := filters.get("publishState"):
+            matches = [a for a in matches if a.publish_state == state]
         matches = _filter_types(matches, filters.get("assetTypeArray"), filters.get("excludeAssetTypeArray"))
         return self._page(matches, p, default_sort="name")
 
@@ -177,7 +186,7 @@ class AssetService(ServiceBase):
             if parts[0] != company.id:
                 raise self._foreign("asset", handle)
             asset = self.state.catalog.assets.get(parts[1])
-            if asset is not None and asset not in found:
+            if asset is not None and asset.company_id == company.id and asset not in found:
                 found.append(asset)
         return found
 
@@ -186,21 +195,31 @@ class AssetService(ServiceBase):
         self._root(company)
         top = self.existing_folder(company, p.get("folderPath") or "", "folderPath")
         depth = p["depth"]
-        types = set(p.get("assetTypeArray") or ())
-        return self._node(company, top, depth if depth >= 0 else 1_000_000, types)
+        holding = self._holding(company, p.get("assetTypeArray"))
+        return self._node(company, top, depth if 0 <= depth <= MAX_FOLDER_DEPTH else MAX_FOLDER_DEPTH, holding)
 
-    def _node(self, company: Company, folder: Folder, depth: int, types: set[str]) -> FolderNode:
+    def _node(self, company: Company, folder: Folder, depth: int, holding: set[str] | None) -> FolderNode:
         below = self.state.catalog.subfolders(company.id, folder.path)
-        if types:
-            below = [f for f in below if self._holds(company, f, types)]
-        children = [self._node(company, f, depth - 1, types) for f in below] if depth > 0 else []
+        if holding is not None:
+            below = [f for f in below if f.path in holding]
+        children = [self._node(company, f, depth - 1, holding) for f in below] if depth > 0 else []
         latest = max([folder.modified, *(f.modified for f in below)])
         return FolderNode(folder, bool(below), children, latest)
 
-    def _holds(self, company: Company, folder: Folder, types: set[str]) -> bool:
-        return any(
-            a.type in types and a.folder.startswith(folder.path) for a in self.state.catalog.of_company(company.id)
-        )
+    def _holding(self, company: Company, types: Iterable[str] | None) -> set[str] | None:
+        """The paths of the folders holding an asset of ``types`` at any depth (None: no type asked for)."""
+        wanted = set(types or ())
+        if not wanted:
+            return None
+        paths: set[str] = set()
+        for asset in self.state.catalog.of_company(company.id):
+            if asset.type in wanted:
+                folder: str | None = asset.folder
+                while folder is not None and folder not in paths:
+                    paths.add(folder)
+                    parent = folder.rstrip("/").rpartition("/")[0]
+                    folder = f"{parent}/" if parent else None
+        return paths
 
     def folders(self, caller: User, p: Mapping[str, Any]) -> list[tuple[Folder, bool]]:
         """getFolders: every folder below ``folderPath`` (default the root), by path, with whether it has any."""
@@ -208,18 +227,10 @@ class AssetService(ServiceBase):
         self._root(company)
         top = self.existing_folder(company, p.get("folderPath") or "", "folderPath")
         catalog = self.state.catalog
-        below = sorted(
-            (
-                f
-                for (co, path), f in catalog.folders.items()
-                if co == company.id and path.startswith(top.path) and f is not top
-            ),
-            key=lambda f: f.path,
-        )
-        types = set(p.get("assetTypeArray") or ())
-        if types:
-            below = [f for f in below if self._holds(company, f, types)]
-        return [(f, bool(catalog.subfolders(company.id, f.path))) for f in below]
+        below = catalog.below(company.id, top.path)
+        if (holding := self._holding(company, p.get("assetTypeArray"))) is not None:
+            below = [f for f in below if f.path in holding]
+        return [(f, catalog.has_subfolders(company.id, f.path)) for f in below]
 
     # --------------------------------------------------------------------------------------------- edits
 
@@ -227,6 +238,14 @@ class AssetService(ServiceBase):
         company = self.company(caller, p["companyHandle"])
         self._root(company)
         path = self.folder_path(company, p["folderPath"])
+        if _BAD_NAME.search(path.replace("/", "")):
+            raise IpsFault.invalid_parameter(
+                "folderPath", f'{p["folderPath"]!r}: a folder name may not hold \\ : * ? " < > | or control characters'
+            )
+        if folder_depth(path) > MAX_FOLDER_DEPTH:
+            raise IpsFault.invalid_parameter(
+                "folderPath", f"a folder may be at most {MAX_FOLDER_DEPTH} levels below the root folder"
+            )
         if self.state.catalog.folder(company.id, path) is not None:
             raise IpsFault(IpsFault.EXCEPTION, f"Folder '{path}' already exists")
         return self.state.catalog.ensure_folder(company.id, path, now)
@@ -257,7 +276,8 @@ class AssetService(ServiceBase):
         company = self.company(caller, p["companyHandle"])
         asset = self.asset(company, p["assetHandle"])
         new_name = p["newName"].strip()
-        if not new_name or (p.get("validateName") and _BAD_NAME.search(new_name)):
+        bad = _BAD_NAME if p.get("validateName") else _NEVER_IN_NAME
+        if not new_name or bad.search(new_name):
             raise IpsFault.invalid_parameter("newName", f"{p['newName']!r} is not a valid asset name")
         taken = self.state.catalog.named(company.id, new_name)
         if taken is not None and taken is not asset:
@@ -323,6 +343,41 @@ def _field_value(asset: Asset, handle: str) -> str | None:
     return asset.metadata.get(key)
 
 
+_OPERATORS: Final = ("Equals", "NotEquals", "Contains", "NotContains", "StartsWith", "EndsWith")
+_TRASH_STATES: Final = ("NotInTrash", "InTrash", "InEmptiedTrash")
+
+
+def _in_trash(value: str | None, field: str) -> bool:
+    """Whether a ``trashState`` filter asks for trashed assets (none: ips-mock keeps no trash); 30001 if unknown."""
+    if value in (None, ""):
+        return False
+    if value not in _TRASH_STATES:
+        raise IpsFault.invalid_parameter(field, f"{value!r} is not one of {', '.join(_TRASH_STATES)}")
+    return value != "NotInTrash"
+
+
+def _match_mode(value: str | None, field: str) -> str:
+    if value in (None, ""):
+        return "MatchAll"
+    if value not in ("MatchAll", "MatchAny"):
+        raise IpsFault.invalid_parameter(field, f"{value!r} is not MatchAll or MatchAny")
+    return str(value)
+
+
+def _check_conditions(conditions: Sequence[Mapping[str, Any]]) -> None:
+    """Every condition is well formed, whatever the catalog holds (a bad one faults even when nothing matches)."""
+    for i, condition in enumerate(conditions, start=1):
+        where = f"metadataConditionArray/items[{i}]"
+        if not str(condition.get("fieldHandle") or "").strip():
+            raise IpsFault.invalid_parameter(f"{where}/fieldHandle", "a field handle is required")
+        if condition.get("op") not in _OPERATORS:
+            raise IpsFault.invalid_parameter(
+                f"{where}/op", f"{condition.get('op')!r} is not one of {', '.join(_OPERATORS)}"
+            )
+        if condition.get("value") is None and not condition.get("values"):
+            raise IpsFault.invalid_parameter(f"{where}/value", "a value (or values) to compare with is required")
+
+
 def _conditions_hold(asset: Asset, conditions: Sequence[Mapping[str, Any]], mode: str) -> bool:
     results = [_condition_holds(asset, c) for c in conditions]
     return any(results) if mode == "MatchAny" else all(results)
@@ -346,6 +401,4 @@ def _condition_holds(asset: Asset, condition: Mapping[str, Any]) -> bool:
         "StartsWith": value.startswith(expected),
         "EndsWith": value.endswith(expected),
     }
-    if op not in checks:
-        raise IpsFault.invalid_parameter("metadataConditionArray/items/op", f"{op!r} is not one of {', '.join(checks)}")
     return checks[op]
