@@ -10,7 +10,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
@@ -326,8 +327,9 @@ def _record(args: argparse.Namespace) -> int:
             print(f"ips-mock: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
             return 2
         recorder.proxy_url = server.url
-        print(f"ips-mock recording on {server.url}", flush=True)
-        _wait_for_signal()
+        with _stop_signals() as stop:
+            print(f"ips-mock recording on {server.url}", flush=True)
+            _wait(stop)
         server.stop()
         print(f"ips-mock recorded {writer.steps} steps to {args.out}", flush=True)
         return 0
@@ -335,9 +337,11 @@ def _record(args: argparse.Namespace) -> int:
         stream.close()
 
 
-def _wait_for_signal() -> None:
-    """Block until SIGINT or SIGTERM. Both just set an event: a KeyboardInterrupt raised inside Event.wait can
-    leave its lock in a broken state and end the process with a traceback."""
+@contextmanager
+def _stop_signals() -> Iterator[threading.Event]:
+    """An event SIGINT and SIGTERM set, for the block's length. Installed before a server says it is listening,
+    so a signal sent as soon as the URL is printed is never missed; setting an event (rather than raising
+    KeyboardInterrupt inside Event.wait, whose lock it can break) ends the process without a traceback."""
     stop = threading.Event()
 
     def _on_signal(signum: int, frame: FrameType | None) -> None:
@@ -345,11 +349,15 @@ def _wait_for_signal() -> None:
 
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        while not stop.wait(0.2):
-            pass
+        yield stop
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _wait(stop: threading.Event) -> None:
+    while not stop.wait(0.2):
+        pass
 
 
 def is_loopback(host: str) -> bool:
@@ -417,21 +425,23 @@ def _run_server(app: StandaloneApp, args: argparse.Namespace) -> int:
         return _fail(f"cannot listen on {args.host}:{args.port}: {getattr(exc, 'strerror', None) or exc}")
     ticker = Ticker(lambda: [app.default, *app.tenants.values()], interval=args.tick_interval)
     url_file = Path(args.url_file) if args.url_file else None
-    try:
-        if args.clock == "wall":
-            ticker.start()
-        if url_file is not None:
-            try:
-                _write_atomically(url_file, server.url + "\n")
-            except OSError as exc:
-                return _fail(f"cannot write the URL to {url_file}: {exc.strerror or exc}")
-        print(f"ips-mock listening on {server.url}", flush=True)
-        _wait_for_signal()
-    finally:
-        ticker.stop()
-        server.stop()
-        if url_file is not None:
-            url_file.unlink(missing_ok=True)
+    with _stop_signals() as stop:
+        try:
+            if args.clock == "wall":
+                ticker.start()
+            if url_file is not None:
+                try:
+                    _write_atomically(url_file, server.url + "\n")
+                except OSError as exc:
+                    return _fail(f"cannot write the URL to {url_file}: {exc.strerror or exc}")
+            print(f"ips-mock listening on {server.url}", flush=True)
+            _wait(stop)
+        finally:
+            ticker.stop()
+            server.stop()
+            logged.drain(timeout=5.0)  # the lines of requests answered just before the stop
+            if url_file is not None:
+                url_file.unlink(missing_ok=True)
     print("ips-mock stopped", flush=True)
     return 0
 

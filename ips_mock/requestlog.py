@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
@@ -100,6 +101,14 @@ class RequestLog:
         self.logger = logger or logging.getLogger(LOGGER_NAME)
         self.virtual_time_of = virtual_time_of
         self._monotonic = monotonic
+        self._in_flight = 0
+        self._idle = threading.Condition()
+
+    def drain(self, timeout: float) -> bool:
+        """Wait (at most ``timeout`` seconds) until every request under way has been logged; True when none is
+        left. A server that stops waits for this, so the last lines are not lost with its threads."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         started = self._monotonic()
@@ -112,8 +121,15 @@ class RequestLog:
             return start_response(status, headers, exc_info)
 
         def finish() -> None:
-            self._log(environ, statuses[-1] if statuses else 0, exchanges, self._monotonic() - started)
+            try:
+                self._log(environ, statuses[-1] if statuses else 0, exchanges, self._monotonic() - started)
+            finally:
+                with self._idle:
+                    self._in_flight -= 1
+                    self._idle.notify_all()
 
+        with self._idle:
+            self._in_flight += 1
         try:
             body = self.app(environ, recording)
         except BaseException:

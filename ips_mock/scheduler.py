@@ -235,6 +235,13 @@ class Scheduler:
         )
         behaviour = definition.behaviour
         sources = source_items(job_type, definition.submitted)
+        if behaviour.files and definition.job_type == "uploadDirectoryJob":  # the directory the scenario describes
+            server_dir = str(definition.submitted.get("serverDir", "")).rstrip("/")
+            dest = str(definition.submitted.get("destFolder", ""))
+            sources = [
+                SourceItem(f"{server_dir}/{f}", posixpath.basename(f), posixpath.join(dest, posixpath.dirname(f)))
+                for f in behaviour.files
+            ]
         items: tuple[WorkItem, ...] = ()
         if sources:
             root = state.companies[definition.company_id].root_path

@@ -193,7 +193,7 @@ def test_a_scenario_seeds_folders_and_assets() -> None:
         },
     ).ok()
     assert [el.text for el in by_color.payload.iterfind("{*}assetSummaryArray/{*}items/{*}name")] == ["red"]
-    fake.verify()
+    assert fake.errors == []
 
 
 def test_catalog_and_limit_sections_are_checked_at_file_and_line(tmp_path: Path) -> None:
@@ -227,3 +227,24 @@ def test_retention_and_callback_sections_take_effect() -> None:
     assert fake.callback_policy.timeout == 2.0
     assert fake.callback_policy.refusal("https://hooks.example.com/x") is None
     assert fake.callback_policy.refusal("https://elsewhere.example.com/x") is not None
+
+
+def test_a_directory_upload_creates_the_files_its_behaviour_names() -> None:
+    scenario = SCENARIO | {"behaviours": [{"match": {"type": "uploadDirectoryJob"}, "files": ["a.jpg", "sub/b.png"]}]}
+    fake = FakeIps(scenario)
+    client = SoapTestClient(fake)
+    job = {
+        "destFolder": "incoming",
+        "serverDir": "/drop",
+        "overwrite": True,
+        "readyForPublish": True,
+        "includeSubfolders": True,
+        "createMask": False,
+        "processMetadataFiles": False,
+        "emailSetting": "None",
+    }
+    client.call("submitJob", {"companyHandle": "c|100", "jobName": "dir", "uploadDirectoryJob": job}).ok()
+    fake.advance(timedelta(minutes=2))
+    assert _names(fake) == [("a", "Example/incoming/", "a.jpg"), ("b", "Example/incoming/sub/", "b.png")]
+    (log,) = fake.state.logs
+    assert [d.asset_name for d in log.details if d.log_type == "UploadSuccess"] == ["a", "b"]

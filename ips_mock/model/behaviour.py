@@ -56,6 +56,9 @@ class Behaviour:
     """How many of the items succeed with a warning (the ones before the failing ones)."""
     stop_delay: timedelta = timedelta(seconds=1)
     """How long a stopped run stays ``Stopping`` before it is ``Done``."""
+    files: tuple[str, ...] = ()
+    """The files an uploadDirectoryJob finds in its server directory (paths relative to it); empty: three
+    generated names."""
 
     @cached_property
     def plan(self) -> tuple[RunStep, ...]:

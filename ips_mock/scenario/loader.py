@@ -795,6 +795,7 @@ class _Builder:
             error_items=spec.get("error_items", 0),
             warning_items=spec.get("warning_items", 0),
             stop_delay=self._duration(spec.get("stop_delay"), [*at, "stop_delay"], default.stop_delay),
+            files=tuple(spec.get("files", ())),
         )
         if "steps" not in spec and (duration != default.duration or start_delay + waiting >= default.steps[0].at):
             # The default 25/50/75 % steps are spread over the run as given, not over the default 60 s.
