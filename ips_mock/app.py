@@ -30,6 +30,7 @@ from .protocol import ns
 from .protocol.schema import schema_for
 from .protocol.transport import Endpoint, IpsRequest
 from .protocol.wsdl import compiled_schemas, render_wsdl
+from .protocol.xml import ParseLimits
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -52,6 +53,7 @@ class IpsApp:
         backend: Backend,
         *,
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+        parse_limits: ParseLimits | None = None,
         journal: Journal | None = None,
         validate_responses: bool = False,
         challenge_basic: bool = False,
@@ -62,6 +64,7 @@ class IpsApp:
             backend,
             self.journal,
             max_request_bytes=max_request_bytes,
+            parse_limits=parse_limits,
             validate_reply=_validate_reply if validate_responses else None,
             challenge_basic=challenge_basic,
         )

@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
@@ -21,6 +22,7 @@ from . import __version__
 from .app import DEFAULT_MAX_REQUEST_BYTES
 from .errors import ScenarioError
 from .fake import FakeIps
+from .protocol.xml import DEFAULT_PARSE_LIMITS
 from .requestlog import RequestLog, configure_logging
 from .scenario import DEFAULT_SCENARIO, load_scenario
 from .server import DEFAULT_READ_TIMEOUT, ServerThread
@@ -164,6 +166,20 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_REQUEST_BYTES,
         metavar="N",
         help="largest SOAP request body (default: %(default)d)",
+    )
+    limits.add_argument(
+        "--max-xml-elements",
+        type=_positive_int,
+        default=DEFAULT_PARSE_LIMITS.max_elements,
+        metavar="N",
+        help="most elements in one request (default: %(default)d)",
+    )
+    limits.add_argument(
+        "--max-xml-depth",
+        type=_positive_int,
+        default=DEFAULT_PARSE_LIMITS.max_depth,
+        metavar="N",
+        help="deepest nesting in one request (default: %(default)d)",
     )
     limits.add_argument(
         "--max-scenario-bytes",
@@ -403,6 +419,9 @@ def _serve(args: argparse.Namespace) -> int:
             clock_mode=args.clock,
             challenge_basic=args.basic_challenge,
             callback_hosts=tuple(args.allow_callback_host),
+            parse_limits=replace(
+                DEFAULT_PARSE_LIMITS, max_elements=args.max_xml_elements, max_depth=args.max_xml_depth
+            ),
         )
     except ScenarioError as exc:
         return _fail(str(exc))

@@ -27,6 +27,7 @@ from .pipeline import DEFAULT_MAX_REQUEST_BYTES, HandlerError, TransportFault
 from .playback import Playback
 from .protocol.auth import Credentials
 from .protocol.transport import IpsRequest
+from .protocol.xml import ParseLimits
 from .scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 from .scenario.spec import FaultAction
 from .scripted import Injector, build_runtime, job_name_of, unmet_expectations
@@ -56,6 +57,7 @@ class FakeIps:
         scenario: ScenarioSource | None = None,
         *,
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+        parse_limits: ParseLimits | None = None,
         validate_responses: bool = False,
         start: datetime | None = None,
         journal_limits: JournalLimits | None = None,
@@ -73,6 +75,7 @@ class FakeIps:
         ``challenge_basic`` answers a request with no credentials at all ``401`` with ``WWW-Authenticate: Basic``
         instead of the fault 10000 IPS sends (for clients that send Basic only when challenged). ``playback``
         answers the operations a recorded transcript covers from it (:class:`ips_mock.playback.Playback`);
+        ``parse_limits`` bounds the work one request's XML may make (:class:`ips_mock.protocol.xml.ParseLimits`);
         ``retention`` bounds the finished runs and logs kept (:class:`ips_mock.model.Retention`);
         ``callback_hosts`` names hosts beside loopback that the HTTP calls of ended runs may go to (``"*"``: any),
         each call waiting at most ``callback_timeout`` seconds (default: the scenario's ``callbacks.timeout``, else
@@ -96,6 +99,7 @@ class FakeIps:
         self.app = IpsApp(
             self,
             max_request_bytes=max_request_bytes,
+            parse_limits=parse_limits,
             journal=self.journal,
             validate_responses=validate_responses,
             challenge_basic=challenge_basic,

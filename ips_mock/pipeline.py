@@ -42,7 +42,7 @@ from .protocol.transport import (
     read_request,
     transport_for,
 )
-from .protocol.xml import parse_xml
+from .protocol.xml import DEFAULT_PARSE_LIMITS, ParseLimits, parse_xml
 
 __all__ = [
     "DEFAULT_MAX_REQUEST_BYTES",
@@ -140,6 +140,7 @@ class Pipeline:
         journal: Journal,
         *,
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+        parse_limits: ParseLimits | None = None,
         validate_reply: Callable[[IpsRequest, etree._Element], str | None] | None = None,
         challenge_basic: bool = False,
     ) -> None:
@@ -147,6 +148,8 @@ class Pipeline:
         self.challenge_basic = challenge_basic
         self.exchanges = journal
         self.max_request_bytes = max_request_bytes
+        self.parse_limits = parse_limits or DEFAULT_PARSE_LIMITS
+        """The work one request's XML may make (elements, depth, text, attributes)."""
         self.validate_reply = validate_reply
         self.errors: list[HandlerError] = []
         """Unexpected exceptions inside the fake, and replies that broke the schema (when validating)."""
@@ -210,7 +213,7 @@ class Pipeline:
 
     def parse(self, p: Pass) -> None:
         check_request_content_type(p.endpoint, p.http.headers.get("Content-Type"))
-        p.root = parse_xml(p.body)
+        p.root = parse_xml(p.body, limits=self.parse_limits)
 
     def transport(self, p: Pass) -> None:
         assert p.root is not None

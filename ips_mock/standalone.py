@@ -33,6 +33,7 @@ from .fake import FakeIps
 from .journal import Exchange
 from .model.messages import render
 from .playback import Playback
+from .protocol.xml import ParseLimits
 from .scenario import Scenario, load_scenario_text
 from .scenario.loader import parse_duration
 from .scenario.transcript import Transcript
@@ -338,11 +339,12 @@ class StandaloneApp:
         clock_mode: ClockMode = "manual",
         challenge_basic: bool = False,
         callback_hosts: tuple[str, ...] = (),
+        parse_limits: ParseLimits | None = None,
     ) -> None:
         """Raises :class:`ScenarioError` if ``scenario`` cannot be run. With ``playback``, every fake answers
         every operation from that transcript (``ips-mock serve --playback``). ``monotonic`` (seconds) is the
         clock tenant idleness is measured on (default ``time.monotonic``). ``clock_mode``, ``challenge_basic``
-        and ``callback_hosts`` are passed to every fake (see :class:`FakeIps`)."""
+        ``callback_hosts`` and ``parse_limits`` are passed to every fake (see :class:`FakeIps`)."""
         self.scenario = scenario
         self.playback = playback
         self.fake_options: dict[str, Any] = {
@@ -351,6 +353,7 @@ class StandaloneApp:
             "clock_mode": clock_mode,
             "challenge_basic": challenge_basic,
             "callback_hosts": callback_hosts,
+            "parse_limits": parse_limits,
         }
         self.max_scenario_bytes = max_scenario_bytes
         self.max_json_bytes = max_json_bytes

@@ -90,3 +90,13 @@ def test_bodies_and_parameters_are_cut_to_their_limits() -> None:
     assert entries[0].operation == "getCompanyInfo"
     assert entries[-1].request_body is not None
     assert fake.journal.bodies_dropped >= 1
+
+
+def test_parse_limits_are_a_fake_option() -> None:
+    from ips_mock.protocol.xml import ParseLimits
+
+    fake = FakeIps(parse_limits=ParseLimits(max_elements=5))  # the request has 8
+    reply = SoapTestClient(fake).call("getCompanyInfo", {"companyName": "Example"})
+    assert reply.code == 30003
+    assert "max_elements" in (reply.reason or "")
+    assert fake.errors == []
