@@ -454,6 +454,7 @@ def _run_server(app: StandaloneApp, args: argparse.Namespace) -> int:
                 except OSError as exc:
                     return _fail(f"cannot write the URL to {url_file}: {exc.strerror or exc}")
             print(f"ips-mock listening on {server.url}", flush=True)
+            print(f"dashboard: {server.url}/__admin/ui/", flush=True)
             _wait(stop)
         finally:
             ticker.stop()

@@ -175,7 +175,7 @@ def test_serve_subprocess_prints_its_url_serves_and_exits_cleanly(serve: Serve, 
     proc.send_signal(stop_signal)
     out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
-    assert out.strip() == "ips-mock stopped"
+    assert out.splitlines()[-1] == "ips-mock stopped"
     assert "Traceback" not in err
 
 

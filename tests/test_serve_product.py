@@ -138,7 +138,11 @@ def test_text_log_has_one_line_per_request_and_no_escapes_into_a_pipe(tmp_path: 
         assert server.url.startswith("http://127.0.0.1:")
         _three_requests(server)
         server.stop()
-    assert server.out.splitlines() == [f"ips-mock listening on {server.url}", "ips-mock stopped"]
+    assert server.out.splitlines() == [
+        f"ips-mock listening on {server.url}",
+        f"dashboard: {server.url}/__admin/ui/",
+        "ips-mock stopped",
+    ]
     assert not server.url_file.exists()  # a harness never reads a stale URL
     assert "\x1b" not in server.err
     lines = server.err.splitlines()
