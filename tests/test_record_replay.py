@@ -351,3 +351,36 @@ def test_serve_playback_command_answers_from_the_transcript(tmp_path: Path) -> N
         for stream in (process.stdout, process.stderr):
             if stream is not None:
                 stream.close()
+
+
+def test_a_scenario_mixes_playback_for_the_operations_its_transcript_holds(tmp_path: Path) -> None:
+    recorded = FakeIps(
+        {
+            "ips_mock": 1,
+            "companies": [{"name": "Example", "id": 100}],
+            "users": [
+                {"email": "admin@example.com", "password": "password", "role": "IpsAdmin", "companies": ["Example"]}
+            ],
+            "stubs": [{"operation": "getPropertySets", "fields": {"setArray": []}}],
+        }
+    )
+    from ips_mock.testing import SoapTestClient
+
+    SoapTestClient(recorded).call("getPropertySets", {"companyHandle": "c|100"}).ok()
+    recorded.save_transcript(tmp_path / "sets.yaml")
+    scenario = tmp_path / "mixed.yaml"
+    scenario.write_text(
+        "ips_mock: 1\n"
+        "companies: [{name: Example, id: 100}]\n"
+        "users: [{email: admin@example.com, password: password, role: IpsAdmin, companies: [Example]}]\n"
+        "playback: sets.yaml\n",
+        "utf-8",
+    )
+    fake = FakeIps(scenario)
+    client = SoapTestClient(fake)
+    assert client.call("getPropertySets", {"companyHandle": "c|100"}).ok().names() == ["setArray"]  # played back
+    assert client.call("getCompanyInfo", {"companyName": "Example"}).ok().text("companyInfo/companyHandle") == "c|100"
+    unmatched = client.call("getPropertySets", {"companyHandle": "c|999"})
+    assert unmatched.code == 30000
+    assert "companyHandle: recorded 'c|100', got 'c|999'" in (unmatched.reason or "")
+    assert [e.injected for e in fake.journal] == ["playback", None, "playback"]
