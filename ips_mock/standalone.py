@@ -242,6 +242,11 @@ def state_summary(fake: FakeIps) -> dict[str, Any]:
             for log in state.logs
         ],
         "journal": _journal_counts(fake),
+        "dropped": {  # what retention let go (finished runs with their logs, log entries, outbox entries)
+            "runs": state.dropped.runs,
+            "details": state.dropped.details,
+            "notifications": state.dropped.notifications,
+        },
         "outbox": [
             {
                 "kind": n.kind,

@@ -248,3 +248,19 @@ def test_a_directory_upload_creates_the_files_its_behaviour_names() -> None:
     assert _names(fake) == [("a", "Example/incoming/", "a.jpg"), ("b", "Example/incoming/sub/", "b.png")]
     (log,) = fake.state.logs
     assert [d.asset_name for d in log.details if d.log_type == "UploadSuccess"] == ["a", "b"]
+
+
+def test_the_admin_state_shows_what_retention_and_the_journal_let_go() -> None:
+    from ips_mock.journal import JournalLimits
+    from ips_mock.standalone import state_summary
+
+    scenario = SCENARIO | {"retention": {"finished_runs_per_company": 1, "keep_for": 0}}
+    fake = FakeIps(scenario, journal_limits=JournalLimits(max_entries=2))
+    client = SoapTestClient(fake)
+    for i in range(3):
+        _upload(client, f"u{i}", f"https://x/{i}.jpg")
+        fake.advance(timedelta(minutes=2))
+    summary = state_summary(fake)
+    assert summary["dropped"]["runs"] == 2
+    assert summary["journal"]["dropped"] == 1
+    assert [a["name"] for a in summary["assets"]] == ["0", "1", "2"]  # what jobs made stays
