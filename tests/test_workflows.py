@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 import zeep
+from lxml import etree
 
 from ips_mock import FakeIps, ServerThread
 from ips_mock.standalone import StandaloneApp
@@ -289,3 +290,81 @@ def test_callbacks_go_only_to_loopback_unless_allowed(served: tuple[FakeIps, Ser
     (call,) = [n for n in fake.state.outbox if n.kind == "http"]
     assert call.delivery is not None
     assert call.delivery.startswith("not delivered: host hooks.example.com")
+
+
+# ----------------------------------------------------------------------- W4 and W5 with raw envelopes, standalone
+
+
+class _Raw:
+    """A client that writes envelopes by hand against ``ips-mock serve``'s app, as non-Python callers do."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def call(self, operation: str, params: dict[str, Any]) -> bytes:
+        body = build_envelope(operation, params, headers=[auth_header()])
+        response = requests.post(
+            f"{self.url}/scene7/services/IpsApiService",
+            data=body,
+            headers={"Content-Type": "text/xml; charset=UTF-8", "SOAPAction": operation},
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        return response.content
+
+    def advance(self, seconds: float) -> None:
+        requests.post(f"{self.url}/__admin/clock/advance", json={"seconds": seconds}, timeout=10).raise_for_status()
+
+
+def _texts(body: bytes, name: str) -> list[str]:
+    return [el.text or "" for el in etree.fromstring(body).iter(f"{{{NS}}}{name}")]
+
+
+def test_w4_and_w5_with_raw_envelopes_against_the_standalone_server() -> None:
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=receiver.serve_forever, daemon=True)
+    thread.start()
+    _Receiver.calls = []
+    app = StandaloneApp(FakeIps(SCENARIO).scenario)
+    try:
+        with ServerThread(app) as server:
+            ips = _Raw(server.url)
+            # W4: company, upload, find it, publish, find the publish among the active jobs, stop it.
+            company = _texts(ips.call("getCompanyInfo", {"companyName": "Example"}), "companyHandle")[0]
+            hook = f"http://127.0.0.1:{receiver.server_address[1]}/done?asset_code=shirt"
+            job = upload_urls_job(("https://img.example.com/shirt.jpg", "Example/shirts/shirt.jpg"), postHttpUrl=hook)
+            ips.call("submitJob", {"companyHandle": company, "jobName": "raw-upload", "uploadUrlsJob": job})
+            ips.advance(5)
+            found = ips.call("getAssetsByName", {"companyHandle": company, "nameArray": {"items": ["shirt"]}})
+            assert _texts(found, "folder") == ["Example/shirts/"]
+            ips.call(
+                "submitJob",
+                {
+                    "companyHandle": company,
+                    "jobName": "raw-publish",
+                    "imageServingPublishJob": {"publishType": "Full", "emailSetting": "None"},
+                },
+            )
+            active = etree.fromstring(ips.call("getActiveJobs", {"companyHandle": company}))
+            publishing = [
+                item.findtext(f"{{{NS}}}jobHandle")
+                for item in active.iter(f"{{{NS}}}items")
+                if item.find(f"{{{NS}}}imageServingPublishJob") is not None
+            ]
+            assert len(publishing) == 1
+            ips.call("stopJob", {"companyHandle": company, "jobHandle": publishing[0]})
+            # W5: the upload's postHttpUrl was called when it ended; then find the asset and delete it.
+            ((path, query, form),) = _Receiver.calls
+            assert (path, query["asset_code"], form["status"]) == ("/done", ["shirt"], ["success"])
+            handle = _texts(found, "assetHandle")[0]
+            ips.call("deleteAsset", {"companyHandle": company, "assetHandle": handle})
+            assert (
+                _texts(
+                    ips.call("getAssetsByName", {"companyHandle": company, "nameArray": {"items": ["shirt"]}}), "name"
+                )
+                == []
+            )
+    finally:
+        receiver.shutdown()
+        receiver.server_close()
+        thread.join(timeout=5)
