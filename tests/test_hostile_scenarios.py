@@ -131,18 +131,20 @@ def test_the_alias_bomb_is_refused_in_bounded_time_and_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
         from ips_mock import ScenarioError
         from ips_mock.scenario.loader import load_scenario_text
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         try:
             load_scenario_text(TEXT, name="bomb.yaml")
         except ScenarioError as exc:
             print(exc)
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+        # The growth: a peak inherited from the forking parent (Linux keeps it across exec) says nothing.
+        print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
         """
     ).replace("TEXT", repr(_alias_bomb()))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
-    message, peak_mb = done.stdout.rsplit("\n", 2)[:2]
+    message, growth_mb = done.stdout.rsplit("\n", 2)[:2]
     assert message == "bomb.yaml:2: expands to more than 200,000 values (limit ScenarioLimits.max_nodes)"
-    assert int(peak_mb) < 400  # the bomb expanded would pass 2 GB; the interpreter and ips-mock take ~150-210 MB
+    assert int(growth_mb) < 50
 
 
 def test_aliases_within_the_limits_still_work() -> None:
@@ -198,6 +200,7 @@ def test_a_schedule_with_no_fire_before_the_end_of_time_has_no_next_fire() -> No
     schedule = CronSchedule.parse("0 0 0 29 2 ?")
     assert schedule.next_after(datetime(9998, 12, 31, tzinfo=UTC), UTC) is None
     assert schedule.next_after(datetime(9995, 12, 31, tzinfo=UTC), UTC) == datetime(9996, 2, 29, tzinfo=UTC)
+    assert list(schedule.fires_after(datetime(9995, 12, 31, tzinfo=UTC), UTC)) == [datetime(9996, 2, 29, tzinfo=UTC)]
 
 
 def test_submit_job_near_the_end_of_time_is_answered_and_the_fake_keeps_no_error() -> None:
