@@ -18,6 +18,7 @@ __all__ = [
     "SoapVersion",
     "check_content_type",
     "fault_detail",
+    "operation_of",
     "parse_envelope",
     "render_fault",
     "render_reply",
@@ -109,6 +110,15 @@ def parse_envelope(
             f"The SOAP Body holds {len(children)} elements; it must hold exactly one <operation>Param element"
         )
     param = children[0]
+    api_version, operation = operation_of(param, "The Body element")
+    for action in (soap_action, action_param):
+        _check_action(action, operation)
+    return SoapRequest(soap_version, api_version, operation, param, headers)
+
+
+def operation_of(param: etree._Element, where: str) -> tuple[ApiVersion, str]:
+    """The API version (from the namespace) and the operation (from the name) of an ``<op>Param`` element;
+    30003 for a foreign namespace or another element. ``where`` names the element in that fault."""
     qname = etree.QName(param)
     api_version = version_for_namespace(qname.namespace or "")
     if api_version is None:
@@ -119,10 +129,8 @@ def parse_envelope(
     local = qname.localname
     operation = local[: -len("Param")] if local.endswith("Param") else ""
     if not operation:
-        raise IpsFault.invalid_request_xml(f"The Body element {local} is not an <operation>Param element")
-    for action in (soap_action, action_param):
-        _check_action(action, operation)
-    return SoapRequest(soap_version, api_version, operation, param, headers)
+        raise IpsFault.invalid_request_xml(f"{where} {local} is not an <operation>Param element")
+    return api_version, operation
 
 
 def _split_envelope(root: etree._Element, version: SoapVersion) -> tuple[tuple[etree._Element, ...], etree._Element]:

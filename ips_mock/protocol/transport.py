@@ -20,7 +20,15 @@ from lxml import etree
 
 from ..errors import IpsFault
 from . import ns
-from .envelope import SoapVersion, check_content_type, fault_detail, parse_envelope, render_fault, render_reply
+from .envelope import (
+    SoapVersion,
+    check_content_type,
+    fault_detail,
+    operation_of,
+    parse_envelope,
+    render_fault,
+    render_reply,
+)
 from .ns import ApiVersion, version_for_namespace
 
 __all__ = ["Endpoint", "IpsRequest", "Transport", "check_request_content_type", "read_request", "transport_for"]
@@ -133,15 +141,5 @@ def _read_plain(root: etree._Element) -> IpsRequest:
             f"A <Request> must hold exactly one <operation>Param element after its authHeader, not {len(params)}"
         )
     param = params[0]
-    param_name = etree.QName(param)
-    api_version = version_for_namespace(param_name.namespace or "")
-    if api_version is None:
-        raise IpsFault.invalid_request_xml(
-            f"Unknown namespace {param_name.namespace!r} for {param_name.localname}; "
-            f"use an IPS API namespace such as {ApiVersion('2014-04-03').namespace}"
-        )
-    local = param_name.localname
-    operation = local[: -len("Param")] if local.endswith("Param") else ""
-    if not operation:
-        raise IpsFault.invalid_request_xml(f"The <Request> element {local} is not an <operation>Param element")
+    api_version, operation = operation_of(param, "The <Request> element")
     return IpsRequest(Transport.PLAIN, api_version, operation, param, headers)
