@@ -465,9 +465,38 @@ def load_scenario_text(text: str, *, name: str = "<text>", limits: ScenarioLimit
 
 
 def load_scenario(source: str | Path | Mapping[str, Any], *, limits: ScenarioLimits | None = None) -> Scenario:
-    """Read and validate a scenario; raise :class:`ScenarioError` listing every problem found."""
-    name = "<mapping>" if isinstance(source, Mapping) else str(source)
-    return _guarded(name, lambda: _validate(*_read(source, limits or DEFAULT_SCENARIO_LIMITS)))
+    """Read and validate a scenario; raise :class:`ScenarioError` listing every problem found.
+
+    A file that loaded once is not read again while its resolved path, size and modification time stay the same:
+    a :class:`Scenario` is immutable, so every fake of one process shares it (a mapping is always validated).
+    """
+    bounds = limits or DEFAULT_SCENARIO_LIMITS
+    if isinstance(source, Mapping):
+        return _guarded("<mapping>", lambda: _validate(*_read(source, bounds)))
+    key = _cache_key(source, bounds)
+    cached = _LOADED.get(key) if key is not None else None
+    if cached is not None:
+        return cached
+    loaded = _guarded(str(source), lambda: _validate(*_read(source, bounds)))
+    if key is not None:
+        if len(_LOADED) >= _MAX_CACHED:
+            _LOADED.pop(next(iter(_LOADED)), None)  # the oldest entry; a racing thread may have taken it first
+        _LOADED[key] = loaded
+    return loaded
+
+
+_MAX_CACHED: Final = 64
+_LOADED: dict[tuple[object, ...], Scenario] = {}
+"""Scenarios loaded from files, by (name as given, resolved path, inode, size, mtime, limits)."""
+
+
+def _cache_key(source: str | Path, limits: ScenarioLimits) -> tuple[object, ...] | None:
+    try:
+        path = Path(source).resolve()
+        stat = path.stat()
+    except (OSError, RuntimeError, ValueError):
+        return None  # reading it will report the problem
+    return (str(source), str(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, limits)
 
 
 def _guarded(name: str, load: Callable[[], _Loaded]) -> _Loaded:
