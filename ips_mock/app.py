@@ -40,6 +40,18 @@ __all__ = ["DEFAULT_MAX_REQUEST_BYTES", "HandlerError", "IpsApp", "TransportFaul
 _SERVICE_URL: Final = re.compile(r"https?://[^\s\x00-\x1f<>\"']+")
 _SERVER_HEADER: Final = "ips-mock"
 _LATEST_WSDL: Final = ns.ApiVersion("2014-04-03")
+_URL_MAP: Final = Map(
+    [
+        Rule("/<webapp>/services/IpsApiService", endpoint="soap", methods=["POST"]),
+        Rule("/<webapp>/services/IpsApiService", endpoint="soap_info", methods=["GET", "HEAD"]),
+        Rule("/<webapp>/api/IpsApiService", endpoint="plain", methods=["POST"]),
+        Rule("/<webapp>/api/IpsApiService", endpoint="plain_info", methods=["GET", "HEAD"]),
+        Rule("/<webapp>/export/<name>", endpoint="export", methods=["GET", "HEAD"]),
+        Rule("/<webapp>/webservice/<wsdl_name>", endpoint="wsdl", methods=["GET", "HEAD"]),
+        Rule("/<webapp>/<wsdl_name>", endpoint="wsdl", methods=["GET", "HEAD"]),
+    ],
+    strict_slashes=False,
+)
 
 
 class IpsApp:
@@ -70,18 +82,8 @@ class IpsApp:
         )
         self.unhandled: list[str] = []
         """Requests to URLs or with methods the fake does not serve."""
-        self.url_map = Map(
-            [
-                Rule("/<webapp>/services/IpsApiService", endpoint="soap", methods=["POST"]),
-                Rule("/<webapp>/services/IpsApiService", endpoint="soap_info", methods=["GET", "HEAD"]),
-                Rule("/<webapp>/api/IpsApiService", endpoint="plain", methods=["POST"]),
-                Rule("/<webapp>/api/IpsApiService", endpoint="plain_info", methods=["GET", "HEAD"]),
-                Rule("/<webapp>/export/<name>", endpoint="export", methods=["GET", "HEAD"]),
-                Rule("/<webapp>/webservice/<wsdl_name>", endpoint="wsdl", methods=["GET", "HEAD"]),
-                Rule("/<webapp>/<wsdl_name>", endpoint="wsdl", methods=["GET", "HEAD"]),
-            ],
-            strict_slashes=False,
-        )
+        self.url_map = _URL_MAP
+        """The routes (one compiled map shared by every app of the process: matching does not change it)."""
         self._wsdl_versions = {v.wsdl_name: v for v in ns.PUBLISHED_WSDL_VERSIONS}
 
     @property
