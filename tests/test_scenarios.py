@@ -25,7 +25,7 @@ from ips_mock import FakeIps, ServerThread
 from ips_mock.cli import main
 from ips_mock.model.jobs import RunState
 from ips_mock.replay import replay
-from ips_mock.scenario import DEFAULT_SCENARIO, scenario_json_schema
+from ips_mock.scenario import DEFAULT_SCENARIO, load_scenario_text, scenario_json_schema
 from ips_mock.testing import (
     SoapReply,
     SoapTestClient,
@@ -131,6 +131,12 @@ def test_every_example_replays_clean(path: Path) -> None:
 
 def test_default_example_is_byte_identical_to_the_builtin() -> None:
     assert (SCENARIOS / "default.yaml").read_bytes() == DEFAULT_SCENARIO.read_bytes()
+
+
+def test_the_builtin_scenario_passes_the_json_schema_check() -> None:
+    # load_scenario skips that check for the shipped file (known by its digest); loading it as text does not.
+    scenario = load_scenario_text(DEFAULT_SCENARIO.read_text("utf-8"), name="default.yaml")
+    assert [c.name for c in scenario.companies] == [c.name for c in FakeIps().scenario.companies]
 
 
 RECORDED_GET_USERS = """\

@@ -18,7 +18,6 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any, Final
 
-import jsonschema
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
@@ -116,6 +115,8 @@ def load_transcript(source: str | Path | Mapping[str, Any], *, limits: ScenarioL
 def _load_transcript(source: str | Path | Mapping[str, Any], limits: ScenarioLimits) -> Transcript:
     name, document = _read(source, limits)
     errors = _Errors(name, document)
+    import jsonschema  # slow to import: only when a transcript is read
+
     validator = jsonschema.Draft202012Validator(transcript_json_schema())
     for error in validator.iter_errors(document):
         path = list(error.absolute_path)
