@@ -60,21 +60,21 @@ def decode(element: etree._Element, ctype: ComplexType, schema: Schema) -> dict[
 def _decode_complex(element: etree._Element, ctype: ComplexType, schema: Schema, path: str) -> dict[str, Any]:
     _reject_text(element, path or ctype.name)
     namespace = schema.namespace
-    positions = {f.name: i for i, f in enumerate(ctype.fields)}
+    positions = _positions(ctype)
     seen: dict[str, list[etree._Element]] = {}
     last = -1
     for child in element:
-        qname = etree.QName(child)
-        where = f"{path}/{qname.localname}".lstrip("/")
-        index = positions.get(qname.localname)
-        if qname.namespace != namespace or index is None:
+        child_namespace, localname = _split_tag(child)
+        index = positions.get(localname)
+        if child_namespace != namespace or index is None:
             expected = ", ".join(f.name for f in ctype.fields) or "no elements"
             raise IpsFault.invalid_request_xml(
-                f"Unexpected element {{{qname.namespace or ''}}}{qname.localname} in {path or ctype.name}; "
+                f"Unexpected element {{{child_namespace or ''}}}{localname} in {path or ctype.name}; "
                 f"expected {expected} in namespace {namespace}"
             )
         field = ctype.fields[index]
         if index < last or (index == last and not field.repeated):
+            where = f"{path}/{localname}".lstrip("/")
             raise IpsFault.invalid_request_xml(
                 f"Element '{where}' is out of order or repeated; the schema order is "
                 + ", ".join(f.name for f in ctype.fields)
@@ -100,6 +100,30 @@ def _decode_complex(element: etree._Element, ctype: ComplexType, schema: Schema,
         else:
             out[field.name] = _decode_value(elements[0], field, schema, where)
     return out
+
+
+_POSITIONS: dict[int, tuple[ComplexType, dict[str, int]]] = {}
+"""Each complex type's field positions by name, keyed by the type's identity (the schema's types live as long as
+the process; the entry keeps its type, so an id is never reused while it is cached)."""
+
+
+def _positions(ctype: ComplexType) -> dict[str, int]:
+    entry = _POSITIONS.get(id(ctype))
+    if entry is None or entry[0] is not ctype:
+        entry = _POSITIONS[id(ctype)] = (ctype, {f.name: i for i, f in enumerate(ctype.fields)})
+    return entry[1]
+
+
+def _split_tag(element: etree._Element) -> tuple[str | None, str]:
+    """(namespace, local name) as ``etree.QName`` gives them, read from the tag string without building one."""
+    tag = element.tag
+    if isinstance(tag, str):
+        if tag[:1] == "{":
+            namespace, _, localname = tag[1:].partition("}")
+            return namespace, localname
+        return None, tag
+    qname = etree.QName(element)
+    return qname.namespace, qname.localname
 
 
 def _check_bound(count: int, field: Field, path: str) -> None:
