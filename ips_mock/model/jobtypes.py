@@ -264,13 +264,26 @@ SUBMITTABLE_JOB_TYPES: Final = tuple(name for name in JOB_TYPES if name != "uplo
 
 
 def _merge(defaults: Mapping[str, Any], submitted: Mapping[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(dict(defaults))
+    out = {key: _copy(value) for key, value in defaults.items()}
     for key, value in submitted.items():
         if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
             out[key] = _merge(out[key], value)
         else:
-            out[key] = copy.deepcopy(value)
+            out[key] = _copy(value)
     return out
+
+
+def _copy(value: Any) -> Any:
+    """``copy.deepcopy`` for decoded values: dicts and lists copied, strings, numbers and booleans shared (they
+    are immutable), anything else deep-copied. A tenth of a submitJob went to deepcopy's generality."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy(item) for item in value]
+    if kind in (str, int, bool, float) or value is None:
+        return value
+    return copy.deepcopy(value)
 
 
 def echo_spec(job_type: JobType, submitted: Mapping[str, Any], *, root_path: str) -> dict[str, Any]:
