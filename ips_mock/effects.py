@@ -23,7 +23,7 @@ from .model import State
 from .model.catalog import Asset, asset_type_for
 from .model.jobs import Run, WorkItem
 
-__all__ = ["PDF_PAGES", "CatalogEffects", "ExportArchive", "ExportedAsset", "ItemOutcome"]
+__all__ = ["PDF_PAGES", "CatalogEffects", "ExportArchive", "ExportedAsset", "ItemOutcome", "synthetic_size"]
 
 PDF_PAGES: Final = 2
 MAX_EXPORTS: Final = 1000
@@ -59,8 +59,18 @@ class ExportArchive:
     assets: tuple[ExportedAsset, ...]
 
 
-def _stable(source: str) -> int:
-    return zlib.crc32(source.encode("utf-8"))
+def synthetic_size(source: str) -> int:
+    """A file size for an asset made from ``source``: the fake fetches nothing, but the same source always gives
+    the same size."""
+    return 10_000 + zlib.crc32(source.encode("utf-8")) % 5_000_000
+
+
+def _synthetic_dimensions(source: str, image: bool) -> tuple[int | None, int | None]:
+    """Width and height of an image made from ``source`` (stable, like :func:`synthetic_size`); None for others."""
+    if not image:
+        return None, None
+    seed = zlib.crc32(source.encode("utf-8"))
+    return 400 + seed % 3600, 300 + (seed >> 12) % 2700
 
 
 class CatalogEffects:
@@ -97,9 +107,9 @@ class CatalogEffects:
         if existing is not None and not spec.get("overwrite", True):
             return "duplicate", existing.handle
         catalog.ensure_folder(company_id, folder, at)
-        seed = _stable(item.source)
         asset_type = asset_type_for(file_name)
-        image = asset_type == "Image"
+        size = synthetic_size(item.source)
+        width, height = _synthetic_dimensions(item.source, asset_type == "Image")
         ready = bool(spec.get("readyForPublish", True))
         if existing is not None:
             if spec.get("preservePublishState"):
@@ -109,8 +119,8 @@ class CatalogEffects:
             existing.type = asset_type
             existing.modified = at
             existing.modified_by = definition.submit_user_email
-            existing.size = 10_000 + seed % 5_000_000
-            existing.width, existing.height = (400 + seed % 3600, 300 + (seed >> 12) % 2700) if image else (None, None)
+            existing.size = size
+            existing.width, existing.height = width, height
             existing.source = item.source
             existing.ready_for_publish = ready
             existing.publish_state = "MarkedForPublish" if ready else "NotMarkedForPublish"
@@ -129,9 +139,9 @@ class CatalogEffects:
                 at,
                 definition.submit_user_email,
                 definition.submit_user_email,
-                size=10_000 + seed % 5_000_000,
-                width=400 + seed % 3600 if image else None,
-                height=300 + (seed >> 12) % 2700 if image else None,
+                size=size,
+                width=width,
+                height=height,
                 source=item.source,
                 ready_for_publish=ready,
                 mask=bool(spec.get("createMask")),

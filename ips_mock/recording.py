@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
+from werkzeug.http import parse_options_header
 from werkzeug.wrappers import Request, Response
 
 from .errors import IpsFault
@@ -70,9 +71,7 @@ def parse_ips_request(
     endpoint = _endpoint(path)
     if endpoint is None:
         return None
-    action = None
-    if content_type and "action=" in content_type:
-        action = content_type.split("action=", 1)[1].split(";", 1)[0].strip().strip('"')
+    action = parse_options_header(content_type)[1].get("action")  # as werkzeug reads it for the pipeline
     try:
         check_request_content_type(endpoint, content_type)
         return read_request(

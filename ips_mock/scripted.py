@@ -9,7 +9,6 @@ from __future__ import annotations
 import collections
 import random
 import re
-import zlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
@@ -17,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
+from .effects import synthetic_size
 from .errors import IpsFault, MalformedXml, ScenarioError
 from .journal import Journal
 from .model import State
@@ -173,7 +173,7 @@ def seed_catalog(scenario: Scenario, state: State) -> None:
                 start,
                 creator,
                 creator,
-                size=seed.size if seed.size is not None else 10_000 + zlib.crc32(seed.path.encode()) % 5_000_000,
+                size=seed.size if seed.size is not None else synthetic_size(seed.path),
                 width=seed.width or (1000 if image else None),
                 height=seed.height or (1000 if image else None),
                 source=seed.path,
