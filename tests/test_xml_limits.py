@@ -9,10 +9,15 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
 
 from ips_mock.errors import IpsFault
+from ips_mock.protocol import xml
 from ips_mock.protocol.xml import DEFAULT_PARSE_LIMITS, MAX_DEPTH, ParseLimits, parse_xml
 from ips_mock.testing import SoapTestClient, auth_header, build_envelope, upload_urls_job
 
@@ -156,3 +161,47 @@ def test_limits_must_be_positive() -> None:
 
 def test_the_old_call_signature_still_works() -> None:
     assert parse_xml(b"<a/>").tag == "a"
+
+
+# ------------------------------------------------------------------------------------- one chunk, one parse
+
+
+def _element(depth: int) -> st.SearchStrategy[bytes]:
+    name = st.sampled_from([b"a", b"bb", b"p:c"])
+    text = st.sampled_from([b"", b"x", b"xxxx", b"&#65;&amp;", b"<![CDATA[yy]]>"])
+    attributes = st.lists(st.sampled_from([b' k="v"', b' l=""', b' m="vvvvv"']), max_size=3, unique=True)
+    children = st.lists(_element(depth - 1), max_size=3) if depth > 1 else st.just([])
+    return st.builds(
+        lambda n, a, t, c, tail: b"<%s%s>%s%s</%s>%s" % (n, b"".join(a), t, b"".join(c), n, tail),
+        name,
+        attributes,
+        text,
+        children,
+        text,
+    )
+
+
+def _outcome(parse: Callable[[], etree._Element]) -> str:
+    try:
+        return etree.tostring(parse()).decode()
+    except IpsFault as fault:
+        return f"fault {fault.code}: {fault.reason}"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    body=_element(5).map(lambda inner: b'<r xmlns:p="urn:p">' + inner + b"</r>"),
+    limits=st.builds(
+        ParseLimits,
+        max_elements=st.integers(1, 40),
+        max_depth=st.integers(1, 7),
+        max_text=st.integers(1, 6),
+        max_attributes=st.integers(1, 3),
+    ),
+)
+def test_a_document_of_one_chunk_parsed_whole_answers_as_the_streamed_parse_does(
+    body: bytes, limits: ParseLimits
+) -> None:
+    # Documents of one chunk are parsed in one go and checked on the tree; the streamed parse is the definition.
+    assert len(body) <= xml._CHUNK
+    assert _outcome(lambda: parse_xml(body, limits=limits)) == _outcome(lambda: xml._streamed(body, limits))

@@ -13,7 +13,9 @@ point where it goes over, having built no more than the limit allows.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final
 
 from lxml import etree
@@ -62,21 +64,34 @@ class _NoExternalLoads(etree.Resolver):
         return self.resolve_string("", context)
 
 
+_PARSER_OPTIONS: Final[dict[str, Any]] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
 def _parser() -> etree.XMLPullParser:
-    parser = etree.XMLPullParser(
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    parser = etree.XMLPullParser(events=("start", "end"), **_PARSER_OPTIONS)
     # The byte check below cannot see a DTD in UTF-16 or UTF-32; libxml2 may still try to load its external
     # parts while parsing, so the resolver refuses them all (a SYSTEM "/dev/zero" would otherwise never end).
     parser.resolvers.add(_NoExternalLoads())
     return parser
+
+
+class _ThreadParsers(threading.local):
+    """One whole-document parser per thread (an lxml parser must not be shared between threads)."""
+
+    def __init__(self) -> None:
+        self.parser = etree.XMLParser(**_PARSER_OPTIONS)
+        self.parser.resolvers.add(_NoExternalLoads())
+
+
+_WHOLE: Final = _ThreadParsers()
 
 
 def _over(what: str, limit: int, name: str) -> IpsFault:
@@ -128,7 +143,56 @@ def parse_xml(data: bytes, *, limits: ParseLimits | None = None) -> etree._Eleme
     # Refuse DTDs before libxml2 sees them: nothing in one is needed, and some of it could be dangerous.
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise IpsFault.invalid_request_xml("DTDs and entity declarations are not allowed in a SOAP request")
-    counter = _Counter(limits or DEFAULT_PARSE_LIMITS)
+    limits = limits or DEFAULT_PARSE_LIMITS
+    root = _whole_within_limits(data, limits) if len(data) <= _CHUNK else None
+    if root is None:
+        root = _streamed(data, limits)
+    tree = root.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise IpsFault.invalid_request_xml("DTDs and entity declarations are not allowed in a SOAP request")
+    for el in root.iter():  # no more than max_elements, counted above
+        # Entity references survive when entities are not resolved; a request that needs one is refused.
+        if isinstance(el, etree._Entity):
+            raise IpsFault.invalid_request_xml("Entity references are not allowed in a SOAP request")
+    return root
+
+
+def _whole_within_limits(data: bytes, limits: ParseLimits) -> etree._Element | None:
+    """The document parsed in one go, when it parses and is certainly within ``limits``; else None, and the
+    streamed parse decides (it gives the exact fault). For a document of one chunk the streamed parse builds
+    the whole tree before its first look anyway; this does the same work without a Python call per event."""
+    try:
+        root = etree.fromstring(data, _WHOLE.parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    size = len(data)
+    # Bounds from the size alone: an element takes at least 4 bytes (<a/>), an attribute 4 ( a=""), a level
+    # of nesting 7 (<a></a>), a character 1; only a bound the size cannot rule out is checked on the tree.
+    if size > 4 * limits.max_elements and sum(1 for _ in root.iter()) > limits.max_elements:
+        return None
+    if size > 7 * limits.max_depth and root.find(_deeper_than(limits.max_depth)) is not None:
+        return None
+    if size > 4 * limits.max_attributes and any(len(el.attrib) > limits.max_attributes for el in root.iter()):
+        return None
+    if size > limits.max_text and any(_longest_text(el) > limits.max_text for el in root.iter()):
+        return None
+    return root
+
+
+@lru_cache(maxsize=8)
+def _deeper_than(depth: int) -> str:
+    """An ElementPath that finds the elements below ``depth`` levels (the document element is level 1)."""
+    return "/".join(["."] + ["*"] * depth)
+
+
+def _longest_text(el: etree._Element) -> int:
+    texts = [el.text, el.tail, *el.attrib.values()]
+    return max((len(text) for text in texts if text is not None), default=0)
+
+
+def _streamed(data: bytes, limits: ParseLimits) -> etree._Element:
+    """Parse a chunk at a time, checking each event against ``limits`` as it comes."""
+    counter = _Counter(limits)
     parser = _parser()
     view = memoryview(data)
     try:
@@ -143,13 +207,6 @@ def parse_xml(data: bytes, *, limits: ParseLimits | None = None) -> etree._Eleme
         _count(parser, counter)
         message = exc.msg if isinstance(exc, etree.XMLSyntaxError) else str(exc)
         raise MalformedXml(message) from None
-    tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise IpsFault.invalid_request_xml("DTDs and entity declarations are not allowed in a SOAP request")
-    for el in root.iter():  # no more than max_elements, counted above
-        # Entity references survive when entities are not resolved; a request that needs one is refused.
-        if isinstance(el, etree._Entity):
-            raise IpsFault.invalid_request_xml("Entity references are not allowed in a SOAP request")
     return root
 
 
