@@ -162,7 +162,7 @@ def _whole_within_limits(data: bytes, limits: ParseLimits) -> etree._Element | N
     streamed parse decides (it gives the exact fault). For a document of one chunk the streamed parse builds
     the whole tree before its first look anyway; this does the same work without a Python call per event."""
     try:
-        root = etree.fromstring(data, _WHOLE.parser)
+        root: etree._Element = etree.fromstring(data, _WHOLE.parser)
     except (etree.XMLSyntaxError, ValueError):
         return None
     size = len(data)
