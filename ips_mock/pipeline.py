@@ -219,16 +219,18 @@ class Pipeline:
 
     def transport(self, p: Pass) -> None:
         assert p.root is not None
-        webapp = p.http.path.strip("/").split("/", 1)[0]
-        p.request = request = replace(
-            read_request(
-                p.root,
-                endpoint=p.endpoint,
-                content_type=p.http.headers.get("Content-Type"),
-                soap_action=p.http.headers.get("SOAPAction"),
-                action_param=p.http.mimetype_params.get("action"),
-            ),
-            service_root=f"{_root_url(p.http.scheme, p.http.host, p.http.root_path)}{webapp}/",
+        http = p.http
+        webapp = http.path.strip("/").split("/", 1)[0]
+        content_type = http.headers.get("Content-Type")
+        # SOAP 1.2 may name the action as a Content-Type parameter; parse the header only when it can.
+        action = http.mimetype_params.get("action") if content_type and "action" in content_type.lower() else None
+        p.request = request = read_request(
+            p.root,
+            endpoint=p.endpoint,
+            content_type=content_type,
+            soap_action=http.headers.get("SOAPAction"),
+            action_param=action,
+            service_root=f"{_root_url(http.scheme, http.host, http.root_path)}{webapp}/",
         )
         p.transport = request.transport
         p.exchange.operation = request.operation
@@ -236,10 +238,17 @@ class Pipeline:
 
     def credentials(self, p: Pass) -> None:
         assert p.request is not None
-        # The reply options first: a malformed credential field must still get the status the caller asked for.
-        p.credentials = read_reply_options(p.request.headers)
-        credentials = read_credentials(p.request.headers, p.http.headers.get("Authorization"))
-        if credentials.locale is None and (language := p.http.accept_languages.best):
+        try:
+            credentials = read_credentials(p.request.headers, p.http.headers.get("Authorization"))
+        except IpsFault:
+            # A malformed credential field must still get the fault status the caller asked for.
+            p.credentials = read_reply_options(p.request.headers)
+            raise
+        if (
+            credentials.locale is None
+            and "Accept-Language" in p.http.headers
+            and (language := p.http.accept_languages.best)
+        ):
             credentials = replace(credentials, locale=language)  # IPS: authHeader, then Accept-Language (§2.2)
         p.credentials = credentials
         p.exchange.credentials = credentials.carrier
@@ -273,7 +282,7 @@ class Pipeline:
         if _wants_gzip(p.http, p.credentials):
             response.set_data(gzip.compress(body, mtime=0))
             response.headers["Content-Encoding"] = "gzip"
-        response.vary.add("Accept-Encoding")
+        response.headers["Vary"] = "Accept-Encoding"  # what ``response.vary.add`` writes, without parsing
 
     def journal(self, p: Pass) -> None:
         exchange = p.exchange
@@ -334,4 +343,4 @@ def _wants_gzip(request: Request, options: Credentials) -> bool:
     """The real server's default ``webservice.gzip.response=accept`` policy (IPS-REFERENCE §1.7)."""
     if options.gzip_response is not None:
         return options.gzip_response
-    return request.accept_encodings.quality("gzip") > 0
+    return "Accept-Encoding" in request.headers and request.accept_encodings.quality("gzip") > 0

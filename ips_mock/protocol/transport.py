@@ -112,6 +112,7 @@ def read_request(
     content_type: str | None,
     soap_action: str | None,
     action_param: str | None,
+    service_root: str = "",
 ) -> IpsRequest:
     """Find the operation in a parsed request document; raise a 30003 :class:`IpsFault` for anything malformed.
 
@@ -119,11 +120,11 @@ def read_request(
     if endpoint is Endpoint.SOAP:
         soap = parse_envelope(root, content_type=content_type, soap_action=soap_action, action_param=action_param)
         transport = Transport.SOAP11 if soap.soap_version is SoapVersion.SOAP11 else Transport.SOAP12
-        return IpsRequest(transport, soap.api_version, soap.operation, soap.param, soap.headers)
-    return _read_plain(root)
+        return IpsRequest(transport, soap.api_version, soap.operation, soap.param, soap.headers, service_root)
+    return _read_plain(root, service_root)
 
 
-def _read_plain(root: etree._Element) -> IpsRequest:
+def _read_plain(root: etree._Element, service_root: str) -> IpsRequest:
     qname = etree.QName(root)
     if qname.localname != "Request" or not (qname.namespace == ns.FLT or version_for_namespace(qname.namespace or "")):
         raise IpsFault.invalid_request_xml(
@@ -142,4 +143,4 @@ def _read_plain(root: etree._Element) -> IpsRequest:
         )
     param = params[0]
     api_version, operation = operation_of(param, "The <Request> element")
-    return IpsRequest(Transport.PLAIN, api_version, operation, param, headers)
+    return IpsRequest(Transport.PLAIN, api_version, operation, param, headers, service_root)

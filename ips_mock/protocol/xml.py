@@ -168,10 +168,13 @@ def _whole_within_limits(data: bytes, limits: ParseLimits) -> etree._Element | N
     size = len(data)
     # Bounds from the size alone: an element takes at least 4 bytes (<a/>), an attribute 4 ( a=""), a level
     # of nesting 7 (<a></a>), a character 1; only a bound the size cannot rule out is checked on the tree.
-    if size > 4 * limits.max_elements and sum(1 for _ in root.iter()) > limits.max_elements:
-        return None
-    if size > 7 * limits.max_depth and root.find(_deeper_than(limits.max_depth)) is not None:
-        return None
+    if size > 4 * limits.max_elements or size > 7 * limits.max_depth:
+        elements = sum(1 for _ in root.iter())
+        if elements > limits.max_elements:
+            return None
+        # A document cannot nest deeper than it has elements.
+        if elements > limits.max_depth and root.find(_deeper_than(limits.max_depth)) is not None:
+            return None
     if size > 4 * limits.max_attributes and any(len(el.attrib) > limits.max_attributes for el in root.iter()):
         return None
     if size > limits.max_text and any(_longest_text(el) > limits.max_text for el in root.iter()):
