@@ -187,14 +187,26 @@ def _is_admin(path: str, tenant: str | None) -> bool:
 
 
 class _Closing:
-    """The app's body, with ``on_close`` run once when the server closes it (after the reply was sent)."""
+    """The app's body, with ``on_close`` run once: just before its last chunk is handed to the server, or when
+    the server closes it, whichever comes first.
+
+    Before the last chunk, so a client that sends its next request as soon as it has this reply finds this line
+    logged first: lines keep the order of sequential requests, though each request runs on its own thread."""
 
     def __init__(self, body: Iterable[bytes], on_close: Callable[[], None]) -> None:
         self._body = body
         self._on_close: Callable[[], None] | None = on_close
 
     def __iter__(self) -> Iterator[bytes]:
-        return iter(self._body)
+        chunks = iter(self._body)
+        chunk = next(chunks, None)
+        while chunk is not None:
+            following = next(chunks, None)
+            if following is None:
+                self._finish()
+            yield chunk
+            chunk = following
+        self._finish()  # an empty body
 
     def close(self) -> None:
         try:
@@ -202,9 +214,12 @@ class _Closing:
             if close is not None:
                 close()
         finally:
-            on_close, self._on_close = self._on_close, None
-            if on_close is not None:
-                on_close()
+            self._finish()
+
+    def _finish(self) -> None:
+        on_close, self._on_close = self._on_close, None
+        if on_close is not None:
+            on_close()
 
 
 # ---------------------------------------------------------------------------------------------- formatting
