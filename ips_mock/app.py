@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -103,9 +103,8 @@ class IpsApp:
         return response(environ, start_response)
 
     def dispatch_request(self, request: Request) -> Response:
-        adapter = self.url_map.bind_to_environ(request.environ)
         try:
-            endpoint, values = adapter.match()
+            endpoint, values = _match(request.environ)
             handler: Callable[..., Response] = getattr(self, f"on_{endpoint}")
             return handler(request, **values)
         except ConnectionAbortedError:
@@ -170,6 +169,25 @@ class IpsApp:
             service_url = service_url.rstrip("/") + service_path
         body = render_wsdl(schema_for(version), service_url)
         return Response(body, 200, content_type="text/xml;charset=UTF-8")
+
+
+_ROUTES_SEEN: Final = 256
+_routes: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+
+
+def _match(environ: WSGIEnvironment) -> tuple[str, dict[str, Any]]:
+    """The endpoint and values of a request's route; raises NotFound or MethodNotAllowed.
+
+    Matching reads only the method and the path, and a client posts to the same URL again and again, so the
+    matches of up to :data:`_ROUTES_SEEN` (method, path) pairs are kept (never a miss: those raise)."""
+    key = (environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", ""))
+    found = _routes.get(key)
+    if found is None:
+        endpoint, values = _URL_MAP.bind_to_environ(environ).match()
+        found = (str(endpoint), dict(values))
+        if len(_routes) < _ROUTES_SEEN:
+            _routes[key] = found
+    return found[0], dict(found[1])
 
 
 def _validate_reply(request: IpsRequest, result: etree._Element) -> str | None:

@@ -199,9 +199,8 @@ class Pipeline:
 
     def read(self, p: Pass) -> None:
         limit = self.max_request_bytes
-        too_big = IpsFault.invalid_request_xml(f"The request body exceeds the limit of {limit} bytes")
         if p.http.content_length is not None and p.http.content_length > limit:
-            raise too_big
+            raise _too_big(limit)
         # In pieces, so a client that announces a large body and stalls holds only what it has sent.
         chunks, size = [], 0
         while size <= limit and (chunk := p.http.stream.read(min(_READ_CHUNK, limit + 1 - size))):
@@ -209,26 +208,26 @@ class Pipeline:
             size += len(chunk)
         p.body = p.exchange.request_body = b"".join(chunks)
         if size > limit:
-            raise too_big
+            raise _too_big(limit)
         if p.http.headers.get("Content-Encoding", "").lower() == "gzip":
             raise IpsFault.invalid_request_xml("Compressed requests are not supported; send the body uncompressed")
 
     def parse(self, p: Pass) -> None:
-        check_request_content_type(p.endpoint, p.http.headers.get("Content-Type"))
+        check_request_content_type(p.endpoint, p.exchange.content_type)
         p.root = parse_xml(p.body, limits=self.parse_limits)
 
     def transport(self, p: Pass) -> None:
         assert p.root is not None
         http = p.http
         webapp = http.path.strip("/").split("/", 1)[0]
-        content_type = http.headers.get("Content-Type")
+        content_type = p.exchange.content_type
         # SOAP 1.2 may name the action as a Content-Type parameter; parse the header only when it can.
         action = http.mimetype_params.get("action") if content_type and "action" in content_type.lower() else None
         p.request = request = read_request(
             p.root,
             endpoint=p.endpoint,
             content_type=content_type,
-            soap_action=http.headers.get("SOAPAction"),
+            soap_action=p.exchange.soap_action,
             action_param=action,
             service_root=f"{_root_url(http.scheme, http.host, http.root_path)}{webapp}/",
         )
@@ -337,6 +336,10 @@ def _root_url(scheme: str, host: str, root_path: str) -> str:
     """``Request.url_root``, computed as Werkzeug does; the IRI conversion in it is a sixth of a short request's
     cost, and a client sends the same host every time."""
     return get_current_url(scheme, host, root_path)
+
+
+def _too_big(limit: int) -> IpsFault:
+    return IpsFault.invalid_request_xml(f"The request body exceeds the limit of {limit} bytes")
 
 
 def _wants_gzip(request: Request, options: Credentials) -> bool:
