@@ -9,14 +9,15 @@ buffer for ever. Writing a response is bounded by the same number of seconds.
 from __future__ import annotations
 
 import io
+import queue
 import socket
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_READ_TIMEOUT", "AppSwitch", "RequestTimeout", "ServerThread"]
 
 DEFAULT_READ_TIMEOUT: Final = 10.0
+WORKER_IDLE_TIMEOUT: Final = 30.0
+"""Seconds a connection thread waits for the next connection before it ends."""
+_POLL_INTERVAL: Final = 0.05  # seconds: how soon the accept loop notices stop()
 _DRAIN_PAUSE: Final = 0.05  # seconds: how long a client sending after the response may pause before we close
 
 
@@ -119,8 +123,108 @@ class _GuardedRequestHandler(WSGIRequestHandler):
             self.log("info", '"%s" %s %s', line, code, size)
 
 
+class _Workers:
+    """The threads that serve connections: a connection goes to an idle thread when there is one, else to a new
+    thread; a thread idle for ``idle_timeout`` seconds ends. Starting a thread costs about as much as serving a
+    small request, and a test's client makes one connection after another.
+
+    Accounting: every thread waiting for work is either counted in ``_idle`` or reserved for a task already put
+    (or about to be put) on the queue, so a submitted task always has a thread to run it."""
+
+    def __init__(self, name: str, *, idle_timeout: float = WORKER_IDLE_TIMEOUT) -> None:
+        self._name = name
+        self._idle_timeout = idle_timeout
+        self._tasks: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+        self._alive = 0
+        self._started = 0
+        self._closed = False
+
+    @property
+    def idle(self) -> int:
+        """Threads waiting for a connection, not yet promised one."""
+        return self._idle
+
+    def submit(self, task: Callable[[], None]) -> None:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the server is stopping")
+            spawn = self._idle == 0
+            if spawn:
+                self._alive += 1
+                self._started += 1
+                number = self._started
+            else:
+                self._idle -= 1  # reserved: that thread takes this task
+        self._tasks.put(task)
+        if spawn:
+            threading.Thread(target=self._work, name=f"{self._name}-{number}", daemon=True).start()
+
+    def close(self) -> None:
+        """Let every thread end once it has finished the connection it serves (if any)."""
+        with self._lock:
+            self._closed = True
+            alive = self._alive
+        for _ in range(alive):
+            self._tasks.put(None)
+
+    def _work(self) -> None:
+        try:
+            while True:
+                try:
+                    task = self._tasks.get(timeout=self._idle_timeout)
+                except queue.Empty:
+                    with self._lock:
+                        if self._idle == 0:
+                            continue  # every waiting thread is reserved: a task is on its way to one of us
+                        self._idle -= 1
+                    return
+                if task is None:
+                    return
+                task()
+                with self._lock:
+                    if self._closed:
+                        return
+                    self._idle += 1
+        finally:
+            with self._lock:
+                self._alive -= 1
+
+
+class _ServerWithWorkers(BaseWSGIServer):
+    """werkzeug's server, each connection served by :class:`_Workers` (werkzeug's threaded server starts a new
+    thread for every connection)."""
+
+    multithread = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workers = _Workers(f"ips-mock-connection-{self.port}")
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.workers.submit(lambda: self._serve(request, client_address))
+
+    def _serve(self, request: Any, client_address: Any) -> None:
+        # What socketserver.ThreadingMixIn.process_request_thread does.
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        # werkzeug's __init__ closes the socket it opened itself (it serves ours), before there are workers.
+        workers: _Workers | None = self.__dict__.get("workers")
+        if workers is not None:
+            workers.close()
+
+
 class ServerThread:
-    """Bind in the caller (so the port is known at once), serve in a daemon thread, one thread per request.
+    """Bind in the caller (so the port is known at once), serve in a daemon thread, one thread per connection
+    at a time (threads are reused, see :class:`_Workers`).
 
     ``read_timeout`` (seconds) bounds how long a client may take to send a whole request, and how long
     writing a reply may take; a late request is answered 408.
@@ -171,12 +275,10 @@ class ServerThread:
         # Bind here so a busy port raises OSError in the caller (werkzeug would print and sys.exit instead).
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         with socket.create_server((self.host, self.port), family=family) as sock:
-            self._server = make_server(
-                self.host, self.port, self.app, threaded=True, request_handler=handler, fd=sock.fileno()
-            )
-        self.port = self._server.port
+            self._server = server = _ServerWithWorkers(self.host, self.port, self.app, handler, fd=sock.fileno())
+        self.port = server.port
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name=f"ips-mock-server-{self.port}", daemon=True
+            target=server.serve_forever, args=(_POLL_INTERVAL,), name=f"ips-mock-server-{self.port}", daemon=True
         )
         self._thread.start()
         return self
