@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -478,8 +479,8 @@ def load_scenario_text(text: str, *, name: str = "<text>", limits: ScenarioLimit
 def load_scenario(source: str | Path | Mapping[str, Any], *, limits: ScenarioLimits | None = None) -> Scenario:
     """Read and validate a scenario; raise :class:`ScenarioError` listing every problem found.
 
-    A file that loaded once is not read again while its resolved path, size and modification time stay the same:
-    a :class:`Scenario` is immutable, so every fake of one process shares it (a mapping is always validated).
+    A file that loaded once is not read again while its absolute path, inode, size and modification time stay the
+    same: a :class:`Scenario` is immutable, so every fake of one process shares it (a mapping is always validated).
     """
     bounds = limits or DEFAULT_SCENARIO_LIMITS
     if isinstance(source, Mapping):
@@ -498,16 +499,18 @@ def load_scenario(source: str | Path | Mapping[str, Any], *, limits: ScenarioLim
 
 _MAX_CACHED: Final = 64
 _LOADED: dict[tuple[object, ...], Scenario] = {}
-"""Scenarios loaded from files, by (name as given, resolved path, inode, size, mtime, limits)."""
+"""Scenarios loaded from files, by (name as given, absolute path, inode, size, mtime, limits)."""
 
 
 def _cache_key(source: str | Path, limits: ScenarioLimits) -> tuple[object, ...] | None:
+    # The absolute path (no symlinks resolved: the stat identifies the file a link leads to, and resolving costs
+    # a system call per path component, on every fake a test makes).
     try:
-        path = Path(source).resolve()
-        stat = path.stat()
-    except (OSError, RuntimeError, ValueError):
+        path = os.path.abspath(source)
+        stat = os.stat(path)
+    except (OSError, ValueError):
         return None  # reading it will report the problem
-    return (str(source), str(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, limits)
+    return (str(source), path, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, limits)
 
 
 def _guarded(name: str, load: Callable[[], _Loaded]) -> _Loaded:
