@@ -1,46 +1,19 @@
-"""What a scenario expects to have happened by the end of a test (its ``expect`` section), as plain data.
+"""A scenario's expectations (its ``expect`` section) as a whole; the entries' classes are in :mod:`.spec`.
 
-Apart from :mod:`.spec` (which re-exports these) because every scenario has expectations, empty or not, while the
-other sections' classes are needed only by scenarios that have those sections: a scenario without them, like the
-built-in one, loads without creating them.
+Apart from :mod:`.spec` (which re-exports it) because every scenario has expectations, most of them none, while
+the other classes are needed only by scenarios that have such entries or sections: a scenario without them, like
+the built-in one, loads without creating them (creating a dataclass costs about half a millisecond).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-__all__ = ["CallExpectation", "Expectations", "JobExpectation", "LogExpectation"]
+if TYPE_CHECKING:
+    from .spec import CallExpectation, JobExpectation, LogExpectation
 
-
-@dataclass(frozen=True)
-class CallExpectation:
-    index: int
-    operation: str
-    times: int | None
-    at_least: int | None
-    never: bool
-    where: Mapping[str, Any] | None
-
-
-@dataclass(frozen=True)
-class JobExpectation:
-    index: int
-    company: str | None
-    name: str
-    state: str | None
-    runs: int | None
-
-
-@dataclass(frozen=True)
-class LogExpectation:
-    index: int
-    job_name: str
-    count: int | None
-    fatal_error: bool | None
-    file_success_count: int | None
-    file_error_count: int | None
+__all__ = ["Expectations"]
 
 
 @dataclass(frozen=True)

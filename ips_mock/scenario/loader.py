@@ -33,7 +33,7 @@ from ..model.behaviour import Behaviour, ProgressStep
 from ..model.catalog import join_path
 from ..model.roles import Role
 from ..model.state import Retention
-from .expectations import CallExpectation, Expectations, JobExpectation, LogExpectation
+from .expectations import Expectations
 
 if TYPE_CHECKING:
     import jsonschema
@@ -864,6 +864,10 @@ class _Builder:
 
     def _expect(self) -> Expectations:
         spec = self.doc.get("expect", {})
+        if not any(spec.get(entries) for entries in ("calls", "jobs", "logs")):
+            return Expectations()
+        from .spec import CallExpectation, JobExpectation, LogExpectation
+
         calls = tuple(
             CallExpectation(i, c["operation"], c.get("times"), c.get("at_least"), c.get("never", False), c.get("where"))
             for i, c in enumerate(spec.get("calls", []))

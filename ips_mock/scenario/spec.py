@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..model.behaviour import Behaviour
-from .expectations import CallExpectation, Expectations, JobExpectation, LogExpectation
+from .expectations import Expectations
 
 __all__ = [
     "AssetSeed",
@@ -141,3 +141,32 @@ class TimelineStep:
     expect_fault: int | None = None
     expect_ok: bool = False
     expect_reply: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class CallExpectation:
+    index: int
+    operation: str
+    times: int | None
+    at_least: int | None
+    never: bool
+    where: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
+class JobExpectation:
+    index: int
+    company: str | None
+    name: str
+    state: str | None
+    runs: int | None
+
+
+@dataclass(frozen=True)
+class LogExpectation:
+    index: int
+    job_name: str
+    count: int | None
+    fatal_error: bool | None
+    file_success_count: int | None
+    file_error_count: int | None
