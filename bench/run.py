@@ -342,6 +342,14 @@ def round_trips(mode: Mode) -> dict[str, Figure]:
 
 
 def serve_first_reply(mode: Mode) -> Figure:
+    import compileall
+
+    import ips_mock
+
+    # Installing the wheel compiles ips-mock's bytecode, as it compiled werkzeug's; an editable checkout run with
+    # PYTHONDONTWRITEBYTECODE=1 would compile every module from source on every start instead. Python reads
+    # existing .pyc files whatever that variable says.
+    compileall.compile_dir(Path(ips_mock.__file__).parent, quiet=1)
     body = _envelope("getCompanyInfo", {"companyName": "Example"})
 
     def spawn() -> float:
@@ -381,7 +389,12 @@ def serve_first_reply(mode: Mode) -> Figure:
         'python -c "import werkzeug"',
         theirs * 1e3,
         (their_spread[0] * 1e3, their_spread[1] * 1e3),
-        notes={"owner": "cli.py / scenario loading (measured here, not changed by this benchmark's author)"},
+        target="<= 1.5x",
+        met=ours <= 1.5 * theirs,
+        notes={
+            "owner": "cli.py, scenario loading, and every module serving imports",
+            "bytecode": "ips_mock's bytecode compiled with compileall before timing, as a wheel install does",
+        },
     )
 
 

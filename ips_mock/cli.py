@@ -16,9 +16,8 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from . import __version__
 from .app import DEFAULT_MAX_REQUEST_BYTES
 from .errors import ScenarioError
 from .fake import FakeIps
@@ -41,6 +40,16 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class _VersionAction(argparse._VersionAction):
+    """``--version``, with the version read only when asked for (reading package metadata slows every start)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from . import __version__
+
+        self.version = f"ips-mock {__version__}"
+        super().__call__(parser, *args, **kwargs)
 
 
 def _port(text: str) -> int:
@@ -75,7 +84,7 @@ def _seconds(text: str) -> float:
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ips-mock", description="A fake Adobe Dynamic Media Classic IPS API.")
-    parser.add_argument("--version", action="version", version=f"ips-mock {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser(
         "serve",

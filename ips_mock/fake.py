@@ -24,17 +24,18 @@ from .model import State
 from .model.jobs import Notification
 from .model.state import Retention
 from .pipeline import DEFAULT_MAX_REQUEST_BYTES, HandlerError, TransportFault
-from .playback import Playback
 from .protocol.auth import Credentials
 from .protocol.transport import IpsRequest
 from .protocol.xml import ParseLimits
 from .scenario import DEFAULT_SCENARIO, Scenario, load_scenario
-from .scenario.spec import FaultAction
 from .scripted import Injector, build_runtime, job_name_of, unmet_expectations
 from .service import ClockWentBackError, IpsService
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+    from .playback import Playback
+    from .scenario.spec import FaultAction
 
 __all__ = ["FakeIps", "ScenarioSource"]
 
@@ -350,6 +351,7 @@ def _apply(action: FaultAction, garbage: bytes) -> float:
 def _scenario_playback(scenario: Scenario) -> Playback | None:
     if scenario.playback is None:
         return None
+    from .playback import Playback
     from .scenario.transcript import load_transcript
 
     return Playback(load_transcript(scenario.playback))

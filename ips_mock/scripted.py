@@ -11,7 +11,7 @@ import random
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -30,8 +30,10 @@ from .protocol.ns import ApiVersion
 from .protocol.schema import schema_for, wsdl_operations
 from .protocol.xml import parse_xml
 from .scenario import Scenario
-from .scenario.spec import FaultRule, StubSpec
 from .service import IpsService
+
+if TYPE_CHECKING:
+    from .scenario.spec import FaultRule, StubSpec
 
 __all__ = ["Injector", "build_runtime", "check_scenario", "install_jobs", "job_name_of", "unmet_expectations"]
 

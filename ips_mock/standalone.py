@@ -13,6 +13,7 @@ they arrive, chunked ones included; error messages never echo more than a short 
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import re
@@ -27,20 +28,19 @@ from werkzeug.wrappers import Request, Response
 
 from .app import DEFAULT_MAX_REQUEST_BYTES
 from .clock import ClockError, ClockMode
-from .dashboard import dashboard_response, is_dashboard
 from .errors import ScenarioError
 from .fake import FakeIps
 from .journal import Exchange
 from .model.messages import render
-from .playback import Playback
 from .protocol.xml import ParseLimits
 from .scenario import Scenario, load_scenario_text
 from .scenario.loader import parse_duration
-from .scenario.transcript import Transcript
 from .tenants import DEFAULT_MAX_TENANTS, DEFAULT_TENANT_IDLE_TIMEOUT, Tenant, Tenants, TooManyTenants
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+    from .scenario.transcript import Transcript
 
 __all__ = [
     "ADMIN_ROUTES",
@@ -370,20 +370,11 @@ class StandaloneApp:
             idle_timeout=tenant_idle_timeout,
             **({"monotonic": monotonic} if monotonic is not None else {}),
         )
-        self.admin_map = Map(
-            [
-                Rule("/__admin/", endpoint="index", methods=["GET", "DELETE"]),
-                Rule("/__admin/clock", endpoint="clock", methods=["GET"]),
-                Rule("/__admin/clock/advance", endpoint="advance", methods=["POST"]),
-                Rule("/__admin/clock/move_to", endpoint="move_to", methods=["POST"]),
-                Rule("/__admin/reset", endpoint="reset", methods=["POST"]),
-                Rule("/__admin/scenario", endpoint="scenario", methods=["PUT", "POST"]),
-                Rule("/__admin/state", endpoint="state", methods=["GET"]),
-                Rule("/__admin/journal", endpoint="journal", methods=["GET"]),
-                Rule("/__admin/verify", endpoint="verify", methods=["GET"]),
-            ],
-            strict_slashes=False,
-        )
+
+    @property
+    def admin_map(self) -> Map:
+        """The admin API's routes (one map for every app, compiled by the first admin request)."""
+        return _admin_map()
 
     @property
     def default(self) -> FakeIps:
@@ -397,7 +388,11 @@ class StandaloneApp:
 
     def _build(self, scenario: Scenario) -> FakeIps:
         """A complete fake for ``scenario``, or ScenarioError: a scenario that cannot run is refused whole."""
-        playback = Playback(self.playback, covers_all=True) if self.playback is not None else None
+        playback = None
+        if self.playback is not None:
+            from .playback import Playback  # only a server that plays a transcript back needs it
+
+            playback = Playback(self.playback, covers_all=True)
         try:
             fake = FakeIps(scenario, playback=playback, **self.fake_options)
             fake.run_due()
@@ -442,6 +437,8 @@ class StandaloneApp:
     # ---------------------------------------------------------------------------------------------- admin
 
     def _admin(self, tenant: str | None, request: Request) -> Response:
+        from .dashboard import dashboard_response, is_dashboard  # imported by the first admin request
+
         if is_dashboard(request.path):  # static files: no state, no tenant created; their data is the API's
             return dashboard_response(request.path, request.method)
         try:
@@ -590,6 +587,24 @@ class StandaloneApp:
     def _on_verify(self, fake: FakeIps, request: Request) -> Any:
         problems = fake.problems()
         return {"ok": not problems, "problems": problems}
+
+
+@functools.cache
+def _admin_map() -> Map:
+    return Map(
+        [
+            Rule("/__admin/", endpoint="index", methods=["GET", "DELETE"]),
+            Rule("/__admin/clock", endpoint="clock", methods=["GET"]),
+            Rule("/__admin/clock/advance", endpoint="advance", methods=["POST"]),
+            Rule("/__admin/clock/move_to", endpoint="move_to", methods=["POST"]),
+            Rule("/__admin/reset", endpoint="reset", methods=["POST"]),
+            Rule("/__admin/scenario", endpoint="scenario", methods=["PUT", "POST"]),
+            Rule("/__admin/state", endpoint="state", methods=["GET"]),
+            Rule("/__admin/journal", endpoint="journal", methods=["GET"]),
+            Rule("/__admin/verify", endpoint="verify", methods=["GET"]),
+        ],
+        strict_slashes=False,
+    )
 
 
 def _is_admin(path: str) -> bool:

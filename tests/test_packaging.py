@@ -20,6 +20,7 @@ def test_wheel_contents_and_entry_points(tmp_path: Path) -> None:
         "ips_mock/__init__.py",
         "ips_mock/py.typed",
         "ips_mock/builtin/default.yaml",
+        "ips_mock/builtin/default.json",  # its compiled form, read instead of the YAML
         "ips_mock/scenario/scenario.schema.json",
         "ips_mock/protocol/ipsapi_types.py",  # generated from the WSDLs, which stay out
     ):

@@ -48,12 +48,12 @@ def test_version_comes_from_the_package_metadata(capsys: pytest.CaptureFixture[s
 
 
 def test_version_of_a_checkout_that_was_never_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from importlib.metadata import PackageNotFoundError
+    import importlib.metadata
 
     def missing(name: str) -> str:
-        raise PackageNotFoundError(name)
+        raise importlib.metadata.PackageNotFoundError(name)
 
-    monkeypatch.setattr(ips_mock, "version", missing)
+    monkeypatch.setattr(importlib.metadata, "version", missing)  # read when the version is first asked for
     assert ips_mock._version() == "0+unknown"
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..model.behaviour import Behaviour
+from .expectations import Expectations
 
 __all__ = [
     "AssetSeed",
@@ -169,13 +170,3 @@ class LogExpectation:
     fatal_error: bool | None
     file_success_count: int | None
     file_error_count: int | None
-
-
-@dataclass(frozen=True)
-class Expectations:
-    calls: tuple[CallExpectation, ...] = ()
-    jobs: tuple[JobExpectation, ...] = ()
-    logs: tuple[LogExpectation, ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.calls or self.jobs or self.logs)
