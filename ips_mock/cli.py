@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import logging
 import os
@@ -387,7 +386,11 @@ def _wait(stop: threading.Event) -> None:
 
 def is_loopback(host: str) -> bool:
     """Whether binding ``host`` keeps the server on this machine (a name other than localhost may not)."""
+    if host in ("127.0.0.1", "::1", "[::1]"):  # the default: no need to import ipaddress
+        return True
     try:
+        import ipaddress
+
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return host.lower() == "localhost"

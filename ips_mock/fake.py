@@ -18,7 +18,6 @@ from .app import IpsApp
 from .callbacks import DEFAULT_CALLBACK_TIMEOUT, CallbackPolicy, deliver
 from .clock import ClockMode, FakeClock
 from .errors import IpsFault
-from .exports import export_zip
 from .journal import Exchange, Journal, JournalLimits
 from .model import State
 from .model.jobs import Notification
@@ -250,7 +249,11 @@ class FakeIps:
         stem, _, extension = name.partition(".")
         with self._lock:
             archive = self.state.exports.get(int(stem)) if stem.isdigit() and extension == "zip" else None
-        return None if archive is None else export_zip(archive, self.scenario.zone)
+        if archive is None:
+            return None
+        from .exports import export_zip  # zipfile and its imports: only a fake that serves a download needs them
+
+        return export_zip(archive, self.scenario.zone)
 
     def _observe(self, now: datetime, operation: str) -> None:
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import queue
 import socket
+import socketserver
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -193,13 +194,24 @@ class _Workers:
 
 
 class _ServerWithWorkers(BaseWSGIServer):
-    """werkzeug's server, each connection served by :class:`_Workers` (werkzeug's threaded server starts a new
-    thread for every connection)."""
+    """werkzeug's server on a socket bound by the caller, each connection served by :class:`_Workers`
+    (werkzeug's threaded server starts a new thread for every connection)."""
 
     multithread = True
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, sock: socket.socket, app: WSGIApplication, handler: type[WSGIRequestHandler]) -> None:
+        # What BaseWSGIServer.__init__ does with a socket it is given, except reading werkzeug's version from its
+        # package metadata for SERVER_SOFTWARE: importing importlib.metadata is a tenth of `ips-mock serve`'s
+        # start. The Server header is the app's ("ips-mock"), so SERVER_SOFTWARE says ips-mock too.
+        if "protocol_version" not in vars(handler):
+            handler.protocol_version = "HTTP/1.1"  # keep-alive, as werkzeug enables it for threaded servers
+        host, port = sock.getsockname()[:2]
+        self.host, self.port, self.app, self.passthrough_errors = host, port, app, False
+        self.address_family = sock.family
+        socketserver.BaseServer.__init__(self, (host, port), handler)  # TCPServer's, minus making its own socket
+        self.socket, self.server_address = sock, sock.getsockname()
+        self.ssl_context = None
+        self._server_version = "ips-mock"
         self.workers = _Workers(f"ips-mock-connection-{self.port}")
 
     def process_request(self, request: Any, client_address: Any) -> None:
@@ -216,10 +228,7 @@ class _ServerWithWorkers(BaseWSGIServer):
 
     def server_close(self) -> None:
         super().server_close()
-        # werkzeug's __init__ closes the socket it opened itself (it serves ours), before there are workers.
-        workers: _Workers | None = self.__dict__.get("workers")
-        if workers is not None:
-            workers.close()
+        self.workers.close()
 
 
 class ServerThread:
@@ -274,8 +283,12 @@ class ServerThread:
         )
         # Bind here so a busy port raises OSError in the caller (werkzeug would print and sys.exit instead).
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        with socket.create_server((self.host, self.port), family=family) as sock:
-            self._server = server = _ServerWithWorkers(self.host, self.port, self.app, handler, fd=sock.fileno())
+        sock = socket.create_server((self.host, self.port), family=family)
+        try:
+            self._server = server = _ServerWithWorkers(sock, self.app, handler)
+        except BaseException:
+            sock.close()
+            raise
         self.port = server.port
         self._thread = threading.Thread(
             target=server.serve_forever, args=(_POLL_INTERVAL,), name=f"ips-mock-server-{self.port}", daemon=True

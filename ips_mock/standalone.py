@@ -23,7 +23,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
-from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from .app import DEFAULT_MAX_REQUEST_BYTES
@@ -39,6 +38,7 @@ from .tenants import DEFAULT_MAX_TENANTS, DEFAULT_TENANT_IDLE_TIMEOUT, Tenant, T
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
+    from werkzeug.routing import Map
 
     from .scenario.transcript import Transcript
 
@@ -591,6 +591,8 @@ class StandaloneApp:
 
 @functools.cache
 def _admin_map() -> Map:
+    from werkzeug.routing import Map, Rule  # a few milliseconds of start-up that serving IPS requests does not need
+
     return Map(
         [
             Rule("/__admin/", endpoint="index", methods=["GET", "DELETE"]),

@@ -42,6 +42,10 @@ NOT_FOR_SERVING = (
     "ips_mock.scenario.spec",
     "ips_mock.scenario.transcript",
     "ips_mock.scenario.yamltext",
+    "ips_mock.exports",
+    "werkzeug.routing",
+    "importlib.metadata",
+    "zipfile",
 )
 
 
