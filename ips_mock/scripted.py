@@ -107,9 +107,9 @@ def install_jobs(scenario: Scenario, state: State, service: IpsService) -> list[
     """Submit the scenario's jobs at ``clock.start`` and run their past runs, as if they had happened.
 
     Returns a problem for every bad job (at the field it is about); the state is only usable without any."""
-    schema = schema_for(_LATEST)
     problems: list[ScenarioError] = []
     for seed in scenario.jobs:
+        schema = schema_for(_LATEST)  # cached; not built at all for a scenario without jobs
         company = state.company_by_name(seed.company)
         user = state.user_by_email(seed.submitted_by)
         if company is None or user is None:  # ruled out by the loader

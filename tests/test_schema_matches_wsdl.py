@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from lxml import etree
 
@@ -166,3 +169,23 @@ def test_every_field_type_is_a_simple_type_the_codec_knows_or_a_described_type(v
     for owner in (*ours.types.values(), *ours.elements.values()):
         for f in owner.fields:
             assert f.type in SIMPLE_TYPES or f.type in ours.types, f"{version}: {owner.name}/{f.name}: {f.type}"
+
+
+def test_a_request_builds_only_the_types_it_uses_and_the_rest_build_alike() -> None:
+    script = (
+        "from ips_mock import FakeIps\n"
+        "from ips_mock.protocol.ns import ApiVersion\n"
+        "from ips_mock.protocol.schema import schema_for, _complex, _edit\n"
+        "from ips_mock.protocol import ipsapi_types as generated\n"
+        "from ips_mock.testing import SoapTestClient\n"
+        "SoapTestClient(FakeIps()).call('getCompanyInfo', {'companyName': 'Example'}).ok()\n"
+        "schema = schema_for(ApiVersion('2014-04-03'))\n"
+        "print(len(schema.types.built) + len(schema.elements.built))\n"
+        "eager = {name: _edit(_complex(name, spec), schema.version) for name, spec in generated.TYPES.items()}\n"
+        "print(dict(schema.types) == eager and len(schema.types.built) == len(eager))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    built, alike = done.stdout.split()
+    assert 0 < int(built) < 20, built
+    assert alike == "True"

@@ -15,7 +15,7 @@ namespace. A version's :class:`Schema` is built on first use (``schema_for`` is 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
@@ -28,6 +28,7 @@ __all__ = [
     "LEGACY_AUTH_HEADER",
     "SIMPLE_TYPES",
     "ComplexType",
+    "Described",
     "Field",
     "Schema",
     "schema_for",
@@ -109,13 +110,44 @@ def _complex(name: str, spec: str) -> ComplexType:
     )
 
 
-@dataclass(frozen=True)
+class Described(Mapping[str, ComplexType]):
+    """A version's complex types (or elements) by name, each built from its generated spec on first use.
+
+    A version describes about 550 of them and a request needs a few: building them all took a few milliseconds
+    of the first request (and of ``ips-mock serve``'s start). Two threads may build one entry at once; both
+    results are equal, and either may stay."""
+
+    __slots__ = ("_specs", "_version", "built")
+
+    def __init__(self, specs: Mapping[str, str], version: ApiVersion) -> None:
+        self._specs = specs
+        self._version = version
+        self.built: dict[str, ComplexType] = {}
+        """The entries built so far (:class:`Schema` reads this first: a plain dict lookup per use)."""
+
+    def __getitem__(self, name: str) -> ComplexType:
+        found = self.built.get(name)
+        if found is None:
+            found = self.built[name] = _edit(_complex(name, self._specs[name]), self._version)
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._specs
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+
+@dataclass(frozen=True, eq=False)
 class Schema:
     """The types and global elements of one API version's namespace."""
 
     version: ApiVersion
-    types: Mapping[str, ComplexType]
-    elements: Mapping[str, ComplexType]
+    types: Described
+    elements: Described
     operations: tuple[str, ...]
     """The operations of the port type, in the WSDL's order; each has a Param and a Return element."""
 
@@ -124,18 +156,24 @@ class Schema:
         return self.version.namespace
 
     def type(self, name: str) -> ComplexType:
-        return self.types[name]
+        return self.types.built.get(name) or self.types[name]
 
     def param(self, operation: str) -> ComplexType | None:
-        return self.elements.get(f"{operation}Param")
+        return self._element(f"{operation}Param")
 
     def result(self, operation: str) -> ComplexType | None:
-        return self.elements.get(f"{operation}Return")
+        return self._element(f"{operation}Return")
+
+    def _element(self, name: str) -> ComplexType | None:
+        found = self.elements.built.get(name)
+        if found is None and name in self.elements:
+            found = self.elements[name]
+        return found
 
     @property
     def versioned_auth_header(self) -> ComplexType | None:
         """The ``authHeader`` element of this namespace (2014 and later), or None (the binding uses flt)."""
-        return self.elements.get("authHeader")
+        return self._element("authHeader")
 
     def referenced_types(self, roots: Iterable[ComplexType]) -> list[ComplexType]:
         """Every named complex type reachable from ``roots``, in first-reached order."""
@@ -193,12 +231,7 @@ def _edit(ctype: ComplexType, version: ApiVersion) -> ComplexType:
 
 def _build(version: ApiVersion) -> Schema:
     types, elements, operations = _wsdl_specs(wsdl_version_for(version))
-    return Schema(
-        version,
-        {name: _edit(_complex(name, spec), version) for name, spec in types.items()},
-        {name: _edit(_complex(name, spec), version) for name, spec in elements.items()},
-        operations,
-    )
+    return Schema(version, Described(types, version), Described(elements, version), operations)
 
 
 @functools.cache
