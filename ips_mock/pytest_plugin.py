@@ -24,13 +24,13 @@ from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .fake import FakeIps
-from .model.roles import ADMIN_ROLES, may_call
-from .server import AppSwitch, ServerThread
+if TYPE_CHECKING:  # imported by the fixtures that use them: a session without ips-mock tests never loads the fake
+    from .fake import FakeIps
+    from .server import AppSwitch, ServerThread
 
 __all__ = ["IpsMarker", "ips_fault_summary"]
 
@@ -140,6 +140,8 @@ def _scenario_path(config: pytest.Config, item: pytest.Item, name: str | Path) -
 @pytest.fixture(scope="session")
 def ips_server(pytestconfig: pytest.Config) -> Iterator[ServerThread]:
     """One ServerThread on 127.0.0.1 (port 0) for the session; each test's fake is switched in."""
+    from .server import AppSwitch, ServerThread
+
     switch = AppSwitch()
     with ServerThread(switch) as server:
         pytestconfig.stash[_SESSION] = _Session(server, switch)
@@ -161,6 +163,8 @@ def ips(request: pytest.FixtureRequest, ips_server: ServerThread) -> Generator[F
     validate = options.validate_responses
     if validate is None:
         validate = bool(config.getini("ips_mock_validate_responses"))
+    from .fake import FakeIps
+
     fake = FakeIps(scenario, start=start, validate_responses=validate)
     fake.base_url = ips_server.url
     session = config.stash[_SESSION]
@@ -170,7 +174,7 @@ def ips(request: pytest.FixtureRequest, ips_server: ServerThread) -> Generator[F
     session.switch.app = None
 
 
-_FAKE = pytest.StashKey[tuple[FakeIps, IpsMarker]]()
+_FAKE = pytest.StashKey["tuple[FakeIps, IpsMarker]"]()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -272,6 +276,8 @@ def ips_client(ips: FakeIps) -> Any:
         import zeep
     except ImportError:
         pytest.skip("ips_client needs zeep: pip install zeep")
+    from .model.roles import ADMIN_ROLES, may_call
+
     users = ips.scenario.users
     # The first admin who may also submit jobs (IpsCompanyAdmin may not), else any admin, else the first user.
     user = (

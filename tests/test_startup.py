@@ -256,3 +256,15 @@ def test_yaml_scenarios_load_after_the_builtin_one_in_a_fresh_process() -> None:
     assert any(int(line.split()[1]) > 0 for line in lines[:-1])
     assert any(int(line.split()[2]) > 0 for line in lines[:-1])
     assert lines[-1] == "faulty.yaml:4: faults[0].match.operation: unknown operation 'submitJobs'"
+
+
+def test_the_pytest_plugin_loads_the_fake_only_for_a_test_that_uses_it() -> None:
+    # pytest loads the plugin in every session of a project with ips-mock installed, most of them without a fake.
+    result = _run(
+        """
+        import sys
+        import ips_mock.pytest_plugin
+        print(sorted(m for m in ("ips_mock.fake", "ips_mock.server", "lxml", "werkzeug") if m in sys.modules))
+        """
+    )
+    assert result.stdout.strip() == "[]"
