@@ -25,7 +25,7 @@ from werkzeug.wrappers import Request, Response
 
 from . import operations
 from .journal import Journal
-from .pipeline import DEFAULT_MAX_REQUEST_BYTES, Backend, HandlerError, Pipeline, TransportFault
+from .pipeline import DEFAULT_MAX_REQUEST_BYTES, Backend, HandlerError, Pipeline, Reply, TransportFault
 from .protocol import ns
 from .protocol.schema import schema_for
 from .protocol.transport import Endpoint, IpsRequest
@@ -96,13 +96,16 @@ class IpsApp:
     def wsgi_app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
         response = self.dispatch_request(request)
-        response.headers["Server"] = _SERVER_HEADER
+        if isinstance(response, Reply):
+            response.headers.append(("Server", _SERVER_HEADER))
+        else:
+            response.headers["Server"] = _SERVER_HEADER
         return response(environ, start_response)
 
-    def dispatch_request(self, request: Request) -> Response:
+    def dispatch_request(self, request: Request) -> Response | Reply:
         try:
             endpoint, values = _match(request.environ)
-            handler: Callable[..., Response] = getattr(self, f"on_{endpoint}")
+            handler: Callable[..., Response | Reply] = getattr(self, f"on_{endpoint}")
             return handler(request, **values)
         except ConnectionAbortedError:
             raise  # a scenario's drop with no socket to close: the in-process caller sees the connection end
@@ -117,10 +120,10 @@ class IpsApp:
 
     # ------------------------------------------------------------------------------------------- endpoints
 
-    def on_soap(self, request: Request, webapp: str) -> Response:
+    def on_soap(self, request: Request, webapp: str) -> Response | Reply:
         return self.pipeline.handle(request, Endpoint.SOAP)
 
-    def on_plain(self, request: Request, webapp: str) -> Response:
+    def on_plain(self, request: Request, webapp: str) -> Response | Reply:
         return self.pipeline.handle(request, Endpoint.PLAIN)
 
     def on_soap_info(self, request: Request, webapp: str) -> Response:

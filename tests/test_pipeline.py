@@ -100,3 +100,34 @@ def test_parse_limits_are_a_fake_option() -> None:
     assert reply.code == 30003
     assert "max_elements" in (reply.reason or "")
     assert fake.errors == []
+
+
+def _headers_of(fake: FakeIps, body: bytes, **extra: str) -> tuple[str, list[tuple[str, str]], bytes]:
+    response = Client(fake).post(
+        "/scene7/services/IpsApiService", data=body, headers={"Content-Type": "text/xml", **extra}
+    )
+    return response.status, list(response.headers.items()), response.get_data()
+
+
+def test_a_reply_carries_the_status_line_and_headers_werkzeug_would_write() -> None:
+    fake = FakeIps()
+    ok = build_envelope("getCompanyInfo", {"companyName": "Example"}, headers=[auth_header()])
+    status, headers, body = _headers_of(fake, ok)
+    assert status == "200 OK"
+    assert headers == [
+        ("Content-Type", "text/xml;charset=UTF-8"),
+        ("Content-Length", str(len(body))),
+        ("Vary", "Accept-Encoding"),
+        ("Server", "ips-mock"),
+    ]
+    status, headers, zipped = _headers_of(fake, ok, **{"Accept-Encoding": "gzip"})
+    assert [name for name, _ in headers] == ["Content-Type", "Content-Length", "Content-Encoding", "Vary", "Server"]
+    assert dict(headers)["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped) == body
+    wrong = build_envelope("getCompanyInfo", {"companyName": "Example"}, headers=[auth_header(password="no")])
+    status, headers, _ = _headers_of(fake, wrong)
+    assert status == "500 INTERNAL SERVER ERROR"
+    teapot = build_envelope(
+        "getCompanyInfo", {"companyName": "Example"}, headers=[auth_header(password="no", faultHttpStatusCode=418)]
+    )
+    assert _headers_of(fake, teapot)[0] == "418 I'M A TEAPOT"
