@@ -136,7 +136,18 @@ class CronSchedule:
 
     @classmethod
     def parse(cls, expression: str) -> CronSchedule:
-        """Parse ``expression``; raise :class:`ScheduleError` whose message says what is wrong."""
+        """Parse ``expression``; raise :class:`ScheduleError` whose message says what is wrong. A schedule is
+        immutable, so each expression is parsed once (a scenario's jobs and their submissions share one)."""
+        parsed = _PARSED.get(expression)
+        if parsed is None:
+            parsed = cls._parse(expression)
+            if len(_PARSED) >= _MAX_PARSED:
+                _PARSED.clear()
+            _PARSED[expression] = parsed
+        return parsed
+
+    @classmethod
+    def _parse(cls, expression: str) -> CronSchedule:
         fields = expression.split()
         if len(fields) == 5:
             try:
@@ -241,6 +252,11 @@ class CronSchedule:
                 if fire.astimezone(UTC) > after_utc:
                     return fire
         return None
+
+
+_PARSED: dict[str, CronSchedule] = {}
+_MAX_PARSED: Final = 10_000
+"""Parsed schedules kept by expression (a cache: cleared when full)."""
 
 
 class _Fire:

@@ -39,7 +39,7 @@ from .model.jobs import (
     Trigger,
     TriggerState,
     WorkItem,
-    run_name,
+    run_stamp,
 )
 from .model.jobtypes import JOB_TYPES, JobType, SourceItem, echo_spec, source_items
 
@@ -114,6 +114,9 @@ class Scheduler:
     effects: CatalogEffects = field(init=False, repr=False)
     """What runs do to the asset catalog (uploads create assets, exports leave downloads, …)."""
     _openings: dict[tuple[str, str, int], tuple[LogEntry, ...]] = field(default_factory=dict, repr=False)
+    _stamped_at: datetime | None = field(default=None, repr=False)
+    _stamp: str = field(default="", repr=False)
+    """The run name stamp of the instant ``_stamped_at`` (server zone), for the next fire at the same instant."""
 
     def __post_init__(self) -> None:
         self._fire_sequences = FireSequences(self.zone)
@@ -124,24 +127,29 @@ class Scheduler:
     def run_until(self, now: datetime) -> int:
         """Run every event due at or before ``now`` in order (and those they schedule, if due); return how many."""
         count = 0
-        events = self.state.events
-        definitions = self.state.definitions
-        runs = self.state.runs
+        state = self.state
+        events = state.events
+        newest = state.newest_events
         pop = heapq.heappop
+        step = self._step
+        scheduled_fire = self._scheduled_fire
         paused_collector = False
         try:
             while events and events[0][0] <= now:
-                due, _, kind, key, generation = pop(events)
-                count += 1
+                event = pop(events)
+                due, _, kind, members = event
+                if newest.get(due) is event:  # work scheduled for ``due`` from now on runs after this event
+                    del newest[due]
+                count += len(members)
                 if kind == "step":
-                    run = runs.get(key)  # type: ignore[arg-type]
-                    if run is not None and generation == run.generation:
-                        self._step(run, due)
+                    for run, generation in members:
+                        if generation == run.generation:
+                            step(run, due)
                 else:
-                    definition = definitions.get(key)  # type: ignore[arg-type]
-                    if definition is not None and generation == definition.trigger.generation:
-                        self._scheduled_fire(definition, due, now)
-                if count == _LONG_CATCH_UP and gc.isenabled():
+                    for definition, generation in members:
+                        if generation == definition.trigger.generation:
+                            scheduled_fire(definition, due, now)
+                if count >= _LONG_CATCH_UP and not paused_collector and gc.isenabled():
                     # A catch-up only builds objects that form no cycles (runs, logs, tuples), yet the
                     # cyclic collector would re-scan the growing history again and again: a fifth of the time.
                     # Paused until this catch-up ends; the collector then runs as usual.
@@ -167,7 +175,7 @@ class Scheduler:
         if trigger.next_fire is None:
             trigger.state = TriggerState.COMPLETE
             return
-        self.state.schedule(trigger.next_fire, "fire", definition.handle, trigger.generation)
+        self.state.schedule(trigger.next_fire, "fire", definition, trigger.generation)
 
     def pause(self, definition: JobDefinition) -> None:
         if definition.trigger.state is TriggerState.NORMAL:
@@ -208,12 +216,14 @@ class Scheduler:
         else:
             self.fire(definition, at)
             following = next(fires, None)
-        trigger.generation = self.state.new_generation()
+        state = self.state
+        state.next_seq = generation = state.next_seq + 1  # State.new_generation, inlined (every fire)
+        trigger.generation = generation
         trigger.next_fire = following
         if following is None:
             trigger.state = TriggerState.COMPLETE
         else:
-            self.state.schedule(following, "fire", definition.handle, trigger.generation)
+            state.schedule(following, "fire", definition, generation)
 
     # --------------------------------------------------------------------------------------------------- runs
 
@@ -223,11 +233,16 @@ class Scheduler:
         A follow-on publish run (``initiated_by`` its upload run) is named after it and logs it as InitiatingJobName.
         """
         job_type = JOB_TYPES[definition.job_type]
-        at = at.astimezone(UTC)
+        if at.tzinfo is not UTC:
+            at = at.astimezone(UTC)
         state = self.state
-        run_id = state.take_run_id()
+        run_id = state.next_run_id  # State.take_run_id, inlined
+        state.next_run_id = run_id + 1
         if initiated_by is None:
-            stamp = run_name(definition.name, at.astimezone(self.zone))
+            if at is not self._stamped_at:  # the fires of one event share its instant, and so their stamp
+                self._stamp = run_stamp(at.astimezone(self.zone))
+                self._stamped_at = at
+            stamp = f"{definition.name}_{self._stamp}"
         else:
             stamp = f"{initiated_by.name}-{job_type.type_name}"
         name = (
@@ -283,7 +298,14 @@ class Scheduler:
         if behaviour.start_lag > state.max_start_lag:
             state.max_start_lag = behaviour.start_lag
         state.add_run(run)
-        self._schedule_next_step(run)
+        plan = run.plan
+        if plan:  # _schedule_next_step and State.schedule, inlined
+            due = at + plan[0].at
+            newest = state.newest_events.get(due)
+            if newest is not None and newest[2] == "step":
+                newest[3].append((run, run.generation))
+            else:
+                state.schedule(due, "step", run, run.generation)
         return run
 
     def _unique_run_name(self, definition: JobDefinition, name: str) -> str:
@@ -316,11 +338,7 @@ class Scheduler:
     def _schedule_next_step(self, run: Run) -> None:
         plan, index = run.plan, run.next_step
         if index < len(plan):
-            # State.schedule, inlined: this runs for every step of every run.
-            state = self.state
-            seq = state.next_seq
-            state.next_seq = seq + 1
-            heapq.heappush(state.events, (run.trigger_time + plan[index].at, seq, "step", run.id, run.generation))
+            self.state.schedule(run.trigger_time + plan[index].at, "step", run, run.generation)
 
     def _step(self, run: Run, at: datetime) -> None:
         step = run.plan[run.next_step]
@@ -343,11 +361,14 @@ class Scheduler:
         else:
             self._finish(run, at)
         plan, index = run.plan, run.next_step
-        if index < len(plan):  # _schedule_next_step, inlined
+        if index < len(plan):  # _schedule_next_step and State.schedule, inlined: this runs for every step of every run
+            due = run.trigger_time + plan[index].at
             state = self.state
-            seq = state.next_seq
-            state.next_seq = seq + 1
-            heapq.heappush(state.events, (run.trigger_time + plan[index].at, seq, "step", run.id, run.generation))
+            newest = state.newest_events.get(due)
+            if newest is not None and newest[2] == "step":
+                newest[3].append((run, run.generation))
+            else:
+                state.schedule(due, "step", run, run.generation)
 
     def _start(self, run: Run, at: datetime) -> None:
         definition = run.definition
@@ -437,7 +458,8 @@ class Scheduler:
                 run.log, [("FatalError", at, "fatal", (behaviour.fatal_error,), True, None, None, None)]
             )
         else:
-            self._complete_items(run, at, len(run.items))
+            if run.items or run.tasks:
+                self._complete_items(run, at, len(run.items))
             run.progress = 100
             archive = self.effects.run_ended(run, at)
             if archive is not None:  # an export: its download, named in the log as W1 reads it (an http URL)
@@ -485,7 +507,7 @@ class Scheduler:
     def _end(self, run: Run, at: datetime, task_state: str, *, stopped: bool = False) -> None:
         job_type = JOB_TYPES[run.definition.job_type]
         end = (job_type.log.end, at, "end", _LABEL_ARGS[job_type.type_name], True, None, None, None)
-        self.state.add_entries(run.log, [end])
+        self.state.add_entries(run.log, (end,))
         run.log.end_date = at
         run.last_progress_update = at
         for task in run.tasks:

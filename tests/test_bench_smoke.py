@@ -22,6 +22,7 @@ FIGURES = (
     "serve_first_reply",
     "scale_whole",
     "scale_by_minute",
+    "scenario_load_10k",
     "history_get_active_jobs",
     "history_get_job_logs",
     "history_submit_job",

@@ -362,3 +362,12 @@ def test_one_iterator_gives_the_fires_of_repeated_next_after(expression: str, st
         assert following is not None
         assert following.utcoffset() == timedelta(0)
         assert following == moment.astimezone(UTC)
+
+
+def test_each_expression_is_parsed_once_and_errors_every_time() -> None:
+    """A parsed schedule is immutable, so one expression gives one shared schedule; a bad one is refused each
+    time it is given (refusals are not kept)."""
+    assert CronSchedule.parse("0 15 3 * * ?") is CronSchedule.parse("0 15 3 * * ?")
+    for _ in range(2):
+        with pytest.raises(ScheduleError, match="minute must be 0-59, not 61"):
+            CronSchedule.parse("0 61 3 * * ?")

@@ -31,6 +31,7 @@ __all__ = [
     "TriggerState",
     "WorkItem",
     "run_name",
+    "run_stamp",
 ]
 
 
@@ -274,8 +275,10 @@ class Run:
 
 def run_name(job_name: str, fire_time: datetime) -> str:
     """``<jobName>_<yyyy-MM-dd-HH:mm:ss.SSS>`` stamped with the fire time in the zone it is given in."""
+    return f"{job_name}_{run_stamp(fire_time)}"
+
+
+def run_stamp(fire_time: datetime) -> str:
+    """The ``yyyy-MM-dd-HH:mm:ss.SSS`` part of a run name: the fire time in the zone it is given in."""
     t = fire_time  # fields rather than strftime: a third faster, the same text (%Y does not pad years either)
-    return (
-        f"{job_name}_{t.year}-{t.month:02d}-{t.day:02d}-{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
-        f".{t.microsecond // 1000:03d}"
-    )
+    return f"{t.year}-{t.month:02d}-{t.day:02d}-{t.hour:02d}:{t.minute:02d}:{t.second:02d}.{t.microsecond // 1000:03d}"

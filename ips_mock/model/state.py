@@ -23,10 +23,13 @@ from .user import User
 
 __all__ = ["Dropped", "Event", "Retention", "State"]
 
-Event = tuple[datetime, int, Literal["fire", "step"], str | int, int]
-"""Work due at a virtual instant: ``(due, seq, kind, key, generation)``, ``due`` in UTC. Events run in (due, seq)
-order; seq is the order they were scheduled in, so two events never compare beyond it. ``key`` is the definition
-handle of a fire, the run id of a step. Plain tuples: the heap compares them in C."""
+Event = tuple[datetime, int, Literal["fire", "step"], list[tuple[Any, int]]]
+"""Work due at a virtual instant: ``(due, seq, kind, members)``, ``due`` in UTC. Events run in (due, seq) order;
+seq is the order they were scheduled in, so two events never compare beyond it. ``members`` are
+``(target, generation)`` pairs, run in order: the job definition of a fire, the run of a step. Work scheduled for
+one instant right after other work of the same kind for that instant (nothing else for that instant scheduled in
+between) joins its event instead of taking a new one: the order is the same as one event each, and the heap holds
+one entry per instant and kind rather than one per run. Plain tuples: the heap compares them in C."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,6 +97,8 @@ class State:
     """E-mails and HTTP calls IPS would have sent when runs ended, in order (recorded, never sent)."""
     events: list[Event] = field(default_factory=list)
     """Pending work, a heap of :data:`Event` tuples ordered by (due, seq)."""
+    newest_events: dict[datetime, Event] = field(default_factory=dict, repr=False)
+    """The event last scheduled for each instant, while it has not started: work for that instant joins it."""
     next_seq: int = 0
     next_run_id: int = 1001
     next_asset_id: int = 1001
@@ -263,24 +268,35 @@ class State:
 
     # ------------------------------------------------------------------------------------------ events
 
-    def schedule(self, due: datetime, kind: Literal["fire", "step"], key: str | int, generation: int) -> Event:
+    def schedule(self, due: datetime, kind: Literal["fire", "step"], target: Any, generation: int) -> None:
         """Add work due at ``due``, which must be in UTC (the heap then orders real instants: same-zone datetimes
-        compare by wall clock, ignoring fold)."""
-        event: Event = (due, self.next_seq, kind, key, generation)
+        compare by wall clock, ignoring fold): after everything scheduled before it for that instant."""
+        newest = self.newest_events.get(due)
+        if newest is not None and newest[2] == kind:
+            newest[3].append((target, generation))
+            return
+        event: Event = (due, self.next_seq, kind, [(target, generation)])
         self.next_seq += 1
         heapq.heappush(self.events, event)
-        return event
+        self.newest_events[due] = event
+
+    def pop_due(self, now: datetime) -> Event | None:
+        """The next event due at or before ``now``, taken off the heap (later work for its instant gets a new
+        event, after it)."""
+        events = self.events
+        if events and events[0][0] <= now:
+            event = heapq.heappop(events)
+            newest = self.newest_events
+            if newest.get(event[0]) is event:
+                del newest[event[0]]
+            return event
+        return None
 
     def new_generation(self) -> int:
         """A number no trigger or run has had yet. Events carry the generation they were scheduled for, and one
         drawn from a single counter can never match a later definition that reuses the same handle."""
         self.next_seq += 1
         return self.next_seq
-
-    def pop_due(self, now: datetime) -> Event | None:
-        if self.events and self.events[0][0] <= now:
-            return heapq.heappop(self.events)
-        return None
 
     # ------------------------------------------------------------------------------------------ ids
 

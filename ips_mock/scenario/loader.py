@@ -459,6 +459,8 @@ class _Builder:
         self.errors = errors
         self.companies: dict[str, Company] = {}
         self.users: dict[str, User] = {}
+        self.job_names: set[tuple[Any, Any]] = set()
+        """(company, name) of every job checked so far: duplicates found in constant time."""
 
     def build(self) -> Scenario:
         clock = self.doc.get("clock", {})
@@ -694,9 +696,9 @@ class _Builder:
         user = self._user(spec["submitted_by"], [*at, "submitted_by"])
         if company is not None and user is not None and not user.belongs_to(company.id):
             self.errors.add([*at, "submitted_by"], f"{user.email} is not a member of {company.name}")
-        names = [s["name"] for s in self.doc["jobs"][:i] if s.get("company") == spec["company"]]
-        if spec["name"] in names:
+        if (spec["company"], spec["name"]) in self.job_names:
             self.errors.add([*at, "name"], f"duplicate job name {spec['name']!r} in {spec['company']}")
+        self.job_names.add((spec["company"], spec["name"]))
         if (schedule := spec.get("exec_schedule")) is not None:
             try:
                 CronSchedule.parse(schedule)

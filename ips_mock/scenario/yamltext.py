@@ -25,7 +25,10 @@ __all__ = ["line_of", "parse_yaml"]
 def parse_yaml(text: str, name: str, limits: ScenarioLimits) -> Any:
     """The document ``text`` holds (ruamel's commented containers, which know their lines), or ScenarioError."""
     try:
-        return _yaml(limits).load(text)
+        try:
+            return _yaml(limits, text).load(text)
+        except Exception:  # read again the usual way, which words the error as it always has
+            return _yaml(limits).load(text)
     except _LimitError as exc:
         raise ScenarioError(f"{name}:{exc.line + 1}: {exc}") from None
     except MarkedYAMLError as exc:
@@ -118,6 +121,18 @@ class _BoundedComposer(Composer):
         return node
 
 
+class _LibyamlComposer(_BoundedComposer):
+    """Composes from libyaml's events when it can (see :mod:`.libyaml_events`), else as its parent does."""
+
+    text: str = ""
+
+    def get_single_node(self) -> Any:
+        from .libyaml_events import UNSUPPORTED, compose
+
+        node = compose(self.text, self.resolver, self.limits)
+        return super().get_single_node() if node is UNSUPPORTED else node
+
+
 def _children(node: Node) -> list[Node]:
     if isinstance(node, SequenceNode):
         return list(node.value)
@@ -162,9 +177,15 @@ def _check_expansion(root: Node, limits: ScenarioLimits) -> None:
         stack.extend((child, False) for child in _children(node) if id(child) not in measured)
 
 
-def _yaml(limits: ScenarioLimits) -> YAML:
+def _yaml(limits: ScenarioLimits, text: str | None = None) -> YAML:
+    """A round-trip loader bounded by ``limits``; given the ``text`` it will load, it composes it from libyaml's
+    events when it can."""
     yaml = YAML(typ="rt", pure=True)
     yaml.Constructor = _Constructor
-    composer: type[_BoundedComposer] = type("_Composer", (_BoundedComposer,), {"limits": limits})
+    composer: type[_BoundedComposer] = (
+        type("_Composer", (_BoundedComposer,), {"limits": limits})
+        if text is None
+        else type("_Composer", (_LibyamlComposer,), {"limits": limits, "text": text})
+    )
     yaml.Composer = composer
     return yaml

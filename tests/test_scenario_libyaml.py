@@ -1,0 +1,144 @@
+"""Scenario YAML composed from libyaml's events reads exactly as ruamel's own parser reads it.
+
+``ips_mock.scenario.libyaml_events`` composes ruamel's node graph from PyYAML's libyaml events when the text stays
+in the plain subset scenarios use, and gives the text back to ruamel's parser otherwise. Either way the document
+must be the same: values, their types, and the lines and columns errors are reported at; and every error must be
+worded as ruamel's parser words it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from ips_mock.errors import ScenarioError
+from ips_mock.scenario import libyaml_events
+from ips_mock.scenario.loader import DEFAULT_SCENARIO_LIMITS, ScenarioLimits
+from ips_mock.scenario.yamltext import _yaml, parse_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = sorted([*ROOT.glob("scenarios/*.yaml"), ROOT / "ips_mock" / "builtin" / "default.yaml"])
+
+SUBSET = {
+    "scalars": "a: 017\nb: 0o17\nc: 0x1F\nd: 1_000\ne: 1.5\nf: .inf\ng: .nan\nh: yes\ni: true\nj: ~\nk: 2026-01-01\n"
+    "l: 2026-03-04T09:00:00-08:00\nm: 1:20\nn: 12345678901234567890\n",
+    "quoted": "a: 'single ''q'''\nb: \"double \\\"q\\\" \\u00e9 \\x41 \\/\"\n"
+    "c: 'multi\n  line'\nd: plain\n  continued\n",
+    "flow": "a: [1, 2, {b: c, d: [e, f]}]\nb: {x: 1, y: [true, null]}\nc: []\nd: {}\ne: [1,\n  2]\n",
+    "nested": "top:\n  - name: a\n    items:\n      - 1\n      - - x\n        - y\n  - {k: v}\nz:\n- 1\n- 2\n",
+    "keys": "1: one\n2.5: two\n'q': 3\n? complex\n: value\nurl: http://example.com:8080/p?q=1#f\nhash: b#c # c\n",
+    "crlf": "a: 1\r\nb:\r\n  - x\r\n  - y\r\n",
+    "unicode": 'név: érték\n日本: 語\nemoji: "😀"\n',
+    "roots": "- a\n- b\n",
+    "merge": "a:\n  <<: {x: 1}\n  y: 2\n",
+}
+OUTSIDE = {
+    "anchors": "a: &x {k: 1}\nb: *x\n",
+    "tags": "a: !!str 123\n",
+    "tabs": "a:\tb\n",
+    "nel": "a: x\x85b: y\n",
+    "bom": "\ufeffa: 1\n",
+    "block scalar": "a: |\n  text\n",
+    "empty value": "a:\nb: 1\n",
+    "two documents": "a: 1\n---\nb: 2\n",
+    "directive": "%YAML 1.1\n---\na: yes\n",
+}
+ERRORS = {
+    "duplicate key": "a: 1\na: 2\n",
+    "bad indent": "a:\n  b: 1\n c: 2\n",
+    "unclosed flow": "a: [1, 2\n",
+    "mapping in plain": "a: b: c\n",
+    "control character": "a: \x07\n",
+    "folded header with a comment": "a: ># x\n",
+    "too deep": "a: " + "[" * 60 + "]" * 60 + "\n",
+    "integer too long": "a: " + "9" * 5000 + "\n",
+}
+
+
+def _ruamel_only(text: str, limits: ScenarioLimits = DEFAULT_SCENARIO_LIMITS) -> Any:
+    try:
+        return _yaml(limits).load(text)
+    except Exception as exc:  # compared through parse_yaml's wording below
+        return exc
+
+
+def _walk(value: Any, path: str = "$") -> Iterator[tuple[str, Any]]:
+    """Every value with its type, and every container's lines and columns."""
+    yield path, (type(value).__name__, repr(value) if not isinstance(value, CommentedMap | CommentedSeq) else None)
+    if isinstance(value, CommentedMap):
+        yield f"{path}@", (value.lc.line, value.lc.col, dict(value.lc.data or {}))
+        for key, item in value.items():
+            yield from _walk(key, f"{path}.key")
+            yield from _walk(item, f"{path}.{key}")
+    elif isinstance(value, CommentedSeq):
+        yield f"{path}@", (value.lc.line, value.lc.col, dict(value.lc.data or {}))
+        for index, item in enumerate(value):
+            yield from _walk(item, f"{path}[{index}]")
+
+
+def _composes_from_events(text: str) -> bool:
+    resolver = _yaml(DEFAULT_SCENARIO_LIMITS).resolver
+    return libyaml_events.compose(text, resolver, DEFAULT_SCENARIO_LIMITS) is not libyaml_events.UNSUPPORTED
+
+
+def test_libyaml_is_there_to_read_events() -> None:
+    """Installed with responses (PyYAML's wheels bind libyaml); without it every text is ruamel's to read."""
+    assert libyaml_events._CParser is not None
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_shipped_scenario_reads_the_same_from_events(path: Path) -> None:
+    text = path.read_text("utf-8")
+    if "|" not in text and "\t" not in text:
+        assert _composes_from_events(text)
+    assert list(_walk(parse_yaml(text, path.name, DEFAULT_SCENARIO_LIMITS))) == list(_walk(_ruamel_only(text)))
+
+
+@pytest.mark.parametrize("name", SUBSET)
+def test_the_plain_subset_reads_the_same_from_events(name: str) -> None:
+    text = SUBSET[name]
+    assert _composes_from_events(text)
+    assert list(_walk(parse_yaml(text, "x.yaml", DEFAULT_SCENARIO_LIMITS))) == list(_walk(_ruamel_only(text)))
+
+
+@pytest.mark.parametrize("name", OUTSIDE)
+def test_anything_outside_the_subset_is_ruamels_to_read(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = OUTSIDE[name]
+    assert not _composes_from_events(text)
+    read = _read(text)
+    monkeypatch.setattr(libyaml_events, "_CParser", None)
+    assert read == _read(text)
+
+
+def _read(text: str) -> list[tuple[str, Any]] | str:
+    try:
+        return list(_walk(parse_yaml(text, "x.yaml", DEFAULT_SCENARIO_LIMITS)))
+    except ScenarioError as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize("name", ERRORS)
+def test_errors_are_worded_as_ruamels_parser_words_them(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = ERRORS[name]
+    with pytest.raises(ScenarioError) as from_events:
+        parse_yaml(text, "x.yaml", DEFAULT_SCENARIO_LIMITS)
+    monkeypatch.setattr(libyaml_events, "_CParser", None)
+    with pytest.raises(ScenarioError) as from_ruamel:
+        parse_yaml(text, "x.yaml", DEFAULT_SCENARIO_LIMITS)
+    assert str(from_events.value) == str(from_ruamel.value)
+
+
+def test_a_document_past_the_node_limit_is_refused_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    limits = ScenarioLimits(max_nodes=50)
+    text = "".join(f"k{i}: v{i}\n" for i in range(40))
+    with pytest.raises(ScenarioError) as from_events:
+        parse_yaml(text, "x.yaml", limits)
+    monkeypatch.setattr(libyaml_events, "_CParser", None)
+    with pytest.raises(ScenarioError) as from_ruamel:
+        parse_yaml(text, "x.yaml", limits)
+    assert str(from_events.value) == str(from_ruamel.value)
+    assert "limit ScenarioLimits.max_nodes" in str(from_events.value)
