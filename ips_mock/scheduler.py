@@ -18,11 +18,9 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 from zoneinfo import ZoneInfo
 
-from .cron import FireSequences
-from .effects import CatalogEffects
 from .model import State
 from .model.behaviour import DEFAULT_BEHAVIOUR, Behaviour, RunStep
 from .model.catalog import join_path
@@ -42,6 +40,10 @@ from .model.jobs import (
     run_stamp,
 )
 from .model.jobtypes import JOB_TYPES, JobType, SourceItem, echo_spec, source_items
+
+if TYPE_CHECKING:
+    from .cron import FireSequences
+    from .effects import CatalogEffects
 
 __all__ = ["SERVER_NAME", "Misfire", "Scheduler"]
 
@@ -110,17 +112,30 @@ class Scheduler:
     misfire: Misfire = "fire_all"
     behaviours: Callable[[str, str], Behaviour] = _default_behaviour
     """Picks the behaviour of a follow-on publish run from its job name and job element."""
-    _fire_sequences: FireSequences = field(init=False, repr=False)
-    effects: CatalogEffects = field(init=False, repr=False)
-    """What runs do to the asset catalog (uploads create assets, exports leave downloads, …)."""
+    _fire_sequences: FireSequences | None = field(default=None, init=False, repr=False)
+    _effects: CatalogEffects | None = field(default=None, init=False, repr=False)
     _openings: dict[tuple[str, str, int], tuple[LogEntry, ...]] = field(default_factory=dict, repr=False)
     _stamped_at: datetime | None = field(default=None, repr=False)
     _stamp: str = field(default="", repr=False)
     """The run name stamp of the instant ``_stamped_at`` (server zone), for the next fire at the same instant."""
 
-    def __post_init__(self) -> None:
-        self._fire_sequences = FireSequences(self.zone)
-        self.effects = CatalogEffects(self.state)
+    @property
+    def effects(self) -> CatalogEffects:
+        """What runs do to the asset catalog (uploads create assets, exports leave downloads, …)."""
+        if self._effects is None:
+            from .effects import CatalogEffects  # with the first run: serving needs none before
+
+            self._effects = CatalogEffects(self.state)
+        return self._effects
+
+    @property
+    def fire_sequences(self) -> FireSequences:
+        """The cron iterators of this scheduler's zone (cronsim is imported with the first schedule)."""
+        if self._fire_sequences is None:
+            from .cron import FireSequences
+
+            self._fire_sequences = FireSequences(self.zone)
+        return self._fire_sequences
 
     # --------------------------------------------------------------------------------------------- driving
 
@@ -168,7 +183,7 @@ class Scheduler:
         trigger.generation = self.state.new_generation()
         if trigger.schedule is not None:
             # One cron iterator for the trigger from now on: every later fire is its next item.
-            trigger.fires = self._fire_sequences.fires_after(trigger.schedule, after)
+            trigger.fires = self.fire_sequences.fires_after(trigger.schedule, after)
             trigger.next_fire = next(trigger.fires, None)
         elif trigger.exec_time is not None:
             trigger.next_fire = trigger.exec_time.astimezone(UTC)
@@ -203,7 +218,7 @@ class Scheduler:
             return
         fires = trigger.fires
         if fires is None:  # armed by hand, without arm(): start the iterator at this fire
-            fires = trigger.fires = self._fire_sequences.fires_after(trigger.schedule, at)
+            fires = trigger.fires = self.fire_sequences.fires_after(trigger.schedule, at)
         if at < now and self.misfire != "fire_all":
             # A fire the clock jumped over: 'skip' runs none of the missed fires, 'fire_once' one for all of them
             # (stamped with the latest). A fire due exactly now is not missed and runs normally.

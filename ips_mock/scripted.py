@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
-from .effects import synthetic_size
 from .errors import IpsFault, MalformedXml, ScenarioError
 from .journal import Journal
 from .model import State
@@ -147,6 +146,12 @@ def install_jobs(scenario: Scenario, state: State, service: IpsService) -> list[
     return problems
 
 
+def _synthetic_size(path: str) -> int:
+    from .effects import synthetic_size  # the job effects module comes with the first asset or run
+
+    return synthetic_size(path)
+
+
 def seed_catalog(scenario: Scenario, state: State) -> None:
     """Every company's root folder, and the scenario's folders and assets, as they are at clock.start."""
     catalog, start = state.catalog, scenario.start
@@ -175,7 +180,7 @@ def seed_catalog(scenario: Scenario, state: State) -> None:
                 start,
                 creator,
                 creator,
-                size=seed.size if seed.size is not None else synthetic_size(seed.path),
+                size=seed.size if seed.size is not None else _synthetic_size(seed.path),
                 width=seed.width or (1000 if image else None),
                 height=seed.height or (1000 if image else None),
                 source=seed.path,

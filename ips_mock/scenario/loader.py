@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import FIRST_INSTANT, LAST_INSTANT
-from ..cron import CronSchedule, ScheduleError
 from ..errors import ScenarioError
 from ..model import Company, State, User
 from ..model.behaviour import Behaviour, ProgressStep
@@ -700,6 +699,8 @@ class _Builder:
             self.errors.add([*at, "name"], f"duplicate job name {spec['name']!r} in {spec['company']}")
         self.job_names.add((spec["company"], spec["name"]))
         if (schedule := spec.get("exec_schedule")) is not None:
+            from ..cron import CronSchedule, ScheduleError  # cronsim comes with the first schedule
+
             try:
                 CronSchedule.parse(schedule)
             except ScheduleError as exc:

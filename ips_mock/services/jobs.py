@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from ..clock import LAST_INSTANT
-from ..cron import CronSchedule, ScheduleError
 from ..errors import IpsFault
 from ..model import Company, User
 from ..model.behaviour import Behaviour
@@ -134,6 +133,8 @@ class JobService(ServiceBase):
                 )
             trigger = Trigger(exec_time=exec_time)
         elif "execSchedule" in p:
+            from ..cron import CronSchedule, ScheduleError  # cronsim comes with the first schedule
+
             try:
                 trigger = Trigger(schedule=CronSchedule.parse(p["execSchedule"]))
             except ScheduleError as exc:
