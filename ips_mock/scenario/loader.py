@@ -33,6 +33,7 @@ from ..model.catalog import join_path
 from ..model.roles import Role
 from ..model.state import Retention
 from .expectations import Expectations
+from .gc_pause import gc_paused
 
 if TYPE_CHECKING:
     import jsonschema
@@ -365,9 +366,11 @@ def _cache_key(source: str | Path, limits: ScenarioLimits) -> tuple[object, ...]
 
 
 def _guarded(name: str, load: Callable[[], _Loaded]) -> _Loaded:
-    """``load()``, with any failure the checks did not foresee still reported as a :class:`ScenarioError`."""
+    """``load()``, with any failure the checks did not foresee still reported as a :class:`ScenarioError` (and
+    the cyclic garbage collector paused: see :mod:`.gc_pause`)."""
     try:
-        return load()
+        with gc_paused():
+            return load()
     except ScenarioError:
         raise
     except RecursionError:  # a mapping passed in directly is not composed, so its nesting was not bounded
