@@ -34,9 +34,11 @@ SUBSET = {
     "crlf": "a: 1\r\nb:\r\n  - x\r\n  - y\r\n",
     "unicode": 'név: érték\n日本: 語\nemoji: "😀"\n',
     "roots": "- a\n- b\n",
-    "merge": "a:\n  <<: {x: 1}\n  y: 2\n",
 }
 OUTSIDE = {
+    "merge": "a:\n  <<: {x: 1}\n  y: 2\n",
+    "repeated key": "a: 1\nb: 2\na: 3\n",
+    "collection key": "? [a, b]\n: c\n",
     "anchors": "a: &x {k: 1}\nb: *x\n",
     "tags": "a: !!str 123\n",
     "tabs": "a:\tb\n",
@@ -81,8 +83,9 @@ def _walk(value: Any, path: str = "$") -> Iterator[tuple[str, Any]]:
 
 
 def _composes_from_events(text: str) -> bool:
-    resolver = _yaml(DEFAULT_SCENARIO_LIMITS).resolver
-    return libyaml_events.compose(text, resolver, DEFAULT_SCENARIO_LIMITS) is not libyaml_events.UNSUPPORTED
+    yaml = _yaml(DEFAULT_SCENARIO_LIMITS)
+    read = libyaml_events.read(text, yaml.resolver, yaml.constructor, DEFAULT_SCENARIO_LIMITS)
+    return read is not libyaml_events.UNSUPPORTED
 
 
 def test_libyaml_is_there_to_read_events() -> None:
