@@ -38,6 +38,7 @@ from .gc_pause import gc_paused
 if TYPE_CHECKING:
     import jsonschema
 
+    from .schema_check import Check
     from .spec import AssetSeed, BehaviourRule, FaultRule, JobSeed, StubSpec, TimelineStep
 
 __all__ = [
@@ -435,7 +436,23 @@ def _validate(name: str, document: Any, *, schema_checked: bool = False) -> Scen
     return _Builder(name, document, errors).build()
 
 
+_PASSES_SCHEMA: list[Check | None] = []
+"""The scenario schema compiled to a yes/no check (see :mod:`.schema_check`), once per process."""
+
+
+def _passes_schema(document: Any) -> bool:
+    """True when ``document`` certainly passes the JSON Schema check; False when jsonschema must look at it."""
+    if not _PASSES_SCHEMA:
+        from .schema_check import compile_schema
+
+        _PASSES_SCHEMA.append(compile_schema(scenario_json_schema()))
+    check = _PASSES_SCHEMA[0]
+    return check is not None and check(document)
+
+
 def _check_schema(document: Any, errors: _Errors) -> None:
+    if _passes_schema(document):
+        return  # nothing to report; jsonschema words the problems of any other document
     import jsonschema  # about 50 ms to import: only when a document needs the check
 
     validator = jsonschema.Draft202012Validator(scenario_json_schema())

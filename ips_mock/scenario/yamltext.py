@@ -175,5 +175,6 @@ def _yaml(limits: ScenarioLimits) -> YAML:
     """A round-trip loader bounded by ``limits``."""
     yaml = YAML(typ="rt", pure=True)
     yaml.Constructor = _Constructor
-    yaml.Composer = type("_Composer", (_BoundedComposer,), {"limits": limits})
+    composer: type[_BoundedComposer] = type("_Composer", (_BoundedComposer,), {"limits": limits})
+    yaml.Composer = composer
     return yaml
