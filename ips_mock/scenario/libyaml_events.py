@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, LineCol
 from ruamel.yaml.compat import ordereddict
 from ruamel.yaml.nodes import ScalarNode
 
@@ -32,6 +32,9 @@ try:  # libyaml, bound by PyYAML; absent (a pure PyYAML, or no PyYAML) means rua
     from yaml.cyaml import CParser as _CParser
 except ImportError:  # pragma: no cover - depends on how PyYAML was installed
     _CParser = None
+else:
+    _Scalar: Final = _events.ScalarEvent
+    _MappingEnd: Final = _events.MappingEndEvent
 
 
 _YAML_1_1_SPACE: Final = re.compile("[\t\ufeff\x85\u2028\u2029]")
@@ -95,49 +98,71 @@ class _Builder:
             raise _Unsupported
         if kind is _events.ScalarEvent:
             return self.scalar(event)[0]
-        mark = event.start_mark
         if kind is _events.MappingStartEvent:
-            mapping = CommentedMap()
-            lines = mapping.lc
-            lines.line, lines.col = mark.line, mark.column
-            while type(item := self.next_event()) is not _events.MappingEndEvent:
-                self.nodes += 1
-                if type(item) is not _events.ScalarEvent or item.anchor is not None or item.tag is not None:
-                    raise _Unsupported  # a key that is a collection, an alias, anchored or tagged
-                key, tag = self.scalar(item)
-                if tag == _MERGE or key in mapping:
-                    raise _Unsupported  # merge keys are ruamel's to expand, repeated keys its to refuse
-                child = self.next_event()
-                value = self.value(child, depth + 1)
-                key_mark, value_mark = item.start_mark, child.start_mark
-                lines.add_kv_line_col(key, [key_mark.line, key_mark.column, value_mark.line, value_mark.column])
-                _set_item(mapping, key, value)
-                mapping._ok.add(key)
-            if mapping:
-                _style(mapping, event.flow_style)
-            return mapping
+            return self.mapping(event, depth)
         if kind is _events.SequenceStartEvent:
-            sequence = CommentedSeq()
-            lines = sequence.lc
-            lines.line, lines.col = mark.line, mark.column
-            items: list[Any] = []
-            while type(item := self.next_event()) is not _events.SequenceEndEvent:
-                item_mark = item.start_mark
-                lines.add_idx_line_col(len(items), [item_mark.line, item_mark.column])
-                items.append(self.value(item, depth + 1))
-            list.extend(sequence, items)
-            if sequence:
-                _style(sequence, event.flow_style)
-            return sequence
+            return self.sequence(event, depth)
         raise _Unsupported
+
+    def mapping(self, event: Any, depth: int) -> CommentedMap:
+        mapping = CommentedMap()
+        lines = _lines(mapping, event.start_mark)
+        located: dict[Any, list[int]] = {}
+        keys = mapping._ok  # the keys ruamel's constructor records as the map's own: here, every key so far
+        next_event, scalar, value = self.next_event, self.scalar, self.value
+        inner = depth + 1
+        plain_values = inner <= self.limits.max_depth  # a scalar value needs no depth check of its own
+        max_nodes = self.limits.max_nodes
+        while type(item := next_event()) is not _MappingEnd:
+            if type(item) is not _Scalar or item.anchor is not None or item.tag is not None:
+                raise _Unsupported  # a key that is a collection, an alias, anchored or tagged
+            key, tag = scalar(item)
+            if tag == _MERGE or key in keys:
+                raise _Unsupported  # merge keys are ruamel's to expand, repeated keys its to refuse
+            child = next_event()
+            if plain_values and type(child) is _Scalar and child.anchor is None and child.tag is None:
+                self.nodes += 2
+                if self.nodes > max_nodes:
+                    raise _Unsupported
+                item_value = scalar(child)[0]
+            else:
+                self.nodes += 1
+                item_value = value(child, inner)
+            key_mark, value_mark = item.start_mark, child.start_mark
+            located[key] = [key_mark.line, key_mark.column, value_mark.line, value_mark.column]
+            _set_item(mapping, key, item_value)
+            keys.add(key)
+        if located:
+            lines.data = located
+            _style(mapping, event.flow_style)
+        return mapping
+
+    def sequence(self, event: Any, depth: int) -> CommentedSeq:
+        sequence = CommentedSeq()
+        lines = _lines(sequence, event.start_mark)
+        located: dict[Any, list[int]] = {}
+        items: list[Any] = []
+        next_event, value = self.next_event, self.value
+        inner = depth + 1
+        while type(item := next_event()) is not _events.SequenceEndEvent:
+            item_mark = item.start_mark
+            located[len(items)] = [item_mark.line, item_mark.column]
+            items.append(value(item, inner))
+        if items:
+            list.extend(sequence, items)
+            lines.data = located
+            _style(sequence, event.flow_style)
+        return sequence
 
     def scalar(self, event: Any) -> tuple[Any, str]:
         """(value, name of the resolved tag) of a scalar event."""
         text = event.value
-        if not text and not event.style:
-            raise _Unsupported  # an empty value: ruamel dates it at the next token, libyaml does not
-        style = event.style or None  # libyaml's plain style is '', ruamel's None
-        if style == "|" or style == ">":
+        style = event.style
+        if not style:
+            if not text:
+                raise _Unsupported  # an empty value: ruamel dates it at the next token, libyaml does not
+            style = None  # libyaml's plain style is '', ruamel's None
+        elif style == "|" or style == ">":
             raise _Unsupported  # block scalars: libyaml takes headers ruamel refuses (e.g. ">#")
         implicit = event.implicit
         key = (text, implicit)
@@ -150,6 +175,14 @@ class _Builder:
             return text, name
         node = ScalarNode(tag, text, event.start_mark, event.end_mark, style=style)
         return self.constructor.construct_object(node, deep=True), name
+
+
+def _lines(container: CommentedMap | CommentedSeq, mark: Any) -> LineCol:
+    """The line and column data ruamel's constructor gives a collection starting at ``mark``."""
+    lines = LineCol()
+    lines.line, lines.col = mark.line, mark.column
+    setattr(container, LineCol.attrib, lines)
+    return lines
 
 
 def _style(container: Any, flow: bool | None) -> None:
