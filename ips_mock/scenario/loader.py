@@ -711,13 +711,14 @@ class _Builder:
         from .spec import JobSeed
 
         at: list[str | int] = ["jobs", i]
-        company = self._company(spec["company"], [*at, "company"])
-        user = self._user(spec["submitted_by"], [*at, "submitted_by"])
+        company_name, name, submitted_by = spec["company"], spec["name"], spec["submitted_by"]  # read once each
+        company = self._company(company_name, [*at, "company"])
+        user = self._user(submitted_by, [*at, "submitted_by"])
         if company is not None and user is not None and not user.belongs_to(company.id):
             self.errors.add([*at, "submitted_by"], f"{user.email} is not a member of {company.name}")
-        if (spec["company"], spec["name"]) in self.job_names:
-            self.errors.add([*at, "name"], f"duplicate job name {spec['name']!r} in {spec['company']}")
-        self.job_names.add((spec["company"], spec["name"]))
+        if (company_name, name) in self.job_names:
+            self.errors.add([*at, "name"], f"duplicate job name {name!r} in {company_name}")
+        self.job_names.add((company_name, name))
         if (schedule := spec.get("exec_schedule")) is not None:
             from ..cron import CronSchedule, ScheduleError  # cronsim comes with the first schedule
 
@@ -738,9 +739,9 @@ class _Builder:
         ((element, job_spec),) = spec["job"].items()
         return JobSeed(
             i,
-            spec["company"],
-            spec["name"],
-            spec["submitted_by"],
+            company_name,
+            name,
+            submitted_by,
             exec_time,
             schedule,
             spec.get("paused", False),
