@@ -140,3 +140,13 @@ def test_located_errors_are_worded_by_jsonschema_as_before(monkeypatch: pytest.M
     assert str(checked.value) == str(walked.value)
     assert "x.yaml:" in str(checked.value)
     assert "unknown_top: unknown field" in str(checked.value)
+
+
+def test_a_value_the_check_cannot_compare_is_left_to_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
+    document = {"ips_mock": 1, "seed": 1j}  # only a mapping given directly can hold one
+    with pytest.raises(ScenarioError) as checked:
+        scenario_loader.load_scenario(document)
+    monkeypatch.setattr(scenario_loader, "_passes_schema", lambda document: False)
+    with pytest.raises(ScenarioError) as walked:
+        scenario_loader.load_scenario(document)
+    assert str(checked.value) == str(walked.value)

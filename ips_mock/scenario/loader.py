@@ -447,7 +447,10 @@ def _passes_schema(document: Any) -> bool:
 
         _PASSES_SCHEMA.append(compile_schema(scenario_json_schema()))
     check = _PASSES_SCHEMA[0]
-    return check is not None and check(document)
+    try:
+        return check is not None and check(document)
+    except Exception:  # e.g. values that do not compare (a mapping given directly): jsonschema's to report
+        return False
 
 
 def _check_schema(document: Any, errors: _Errors) -> None:
