@@ -49,3 +49,28 @@ def test_a_collector_switched_off_stays_off() -> None:
     with gc_paused():
         pass
     assert not gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector_restored")
+@pytest.mark.parametrize("frozen_by_the_program", [False, True])
+def test_after_a_large_read_its_objects_are_old_and_the_programs_frozen_stay_frozen(
+    frozen_by_the_program: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ips_mock.scenario import gc_pause
+
+    monkeypatch.setattr(gc_pause, "_PROMOTE_AFTER", 0)  # this small read counts as large
+    gc.enable()
+    if frozen_by_the_program:
+        gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with gc_paused():
+            kept = [[i] for i in range(1_000)]
+        assert gc.isenabled()
+        assert gc.get_count()[0] < 100  # nothing young left to walk
+        assert gc.get_freeze_count() == frozen
+        young = {id(item) for item in gc.get_objects(generation=0)}
+        assert not any(id(item) in young for item in kept)
+    finally:
+        if frozen_by_the_program:
+            gc.unfreeze()
