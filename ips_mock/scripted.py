@@ -29,6 +29,7 @@ from .protocol.ns import ApiVersion
 from .protocol.schema import schema_for, wsdl_operations
 from .protocol.xml import parse_xml
 from .scenario import Scenario
+from .scenario.gc_pause import gc_paused
 from .service import IpsService
 
 if TYPE_CHECKING:
@@ -106,6 +107,11 @@ def install_jobs(scenario: Scenario, state: State, service: IpsService) -> list[
     """Submit the scenario's jobs at ``clock.start`` and run their past runs, as if they had happened.
 
     Returns a problem for every bad job (at the field it is about); the state is only usable without any."""
+    with gc_paused():  # thousands of definitions and runs, all kept: see gc_pause
+        return _install_jobs(scenario, state, service)
+
+
+def _install_jobs(scenario: Scenario, state: State, service: IpsService) -> list[ScenarioError]:
     problems: list[ScenarioError] = []
     for seed in scenario.jobs:
         schema = schema_for(_LATEST)  # cached; not built at all for a scenario without jobs

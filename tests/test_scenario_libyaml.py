@@ -34,9 +34,11 @@ SUBSET = {
     "crlf": "a: 1\r\nb:\r\n  - x\r\n  - y\r\n",
     "unicode": 'név: érték\n日本: 語\nemoji: "😀"\n',
     "roots": "- a\n- b\n",
-    "merge": "a:\n  <<: {x: 1}\n  y: 2\n",
 }
 OUTSIDE = {
+    "merge": "a:\n  <<: {x: 1}\n  y: 2\n",
+    "repeated key": "a: 1\nb: 2\na: 3\n",
+    "collection key": "? [a, b]\n: c\n",
     "anchors": "a: &x {k: 1}\nb: *x\n",
     "tags": "a: !!str 123\n",
     "tabs": "a:\tb\n",
@@ -81,8 +83,9 @@ def _walk(value: Any, path: str = "$") -> Iterator[tuple[str, Any]]:
 
 
 def _composes_from_events(text: str) -> bool:
-    resolver = _yaml(DEFAULT_SCENARIO_LIMITS).resolver
-    return libyaml_events.compose(text, resolver, DEFAULT_SCENARIO_LIMITS) is not libyaml_events.UNSUPPORTED
+    yaml = _yaml(DEFAULT_SCENARIO_LIMITS)
+    read = libyaml_events.read(text, yaml.resolver, yaml.constructor, DEFAULT_SCENARIO_LIMITS)
+    return read is not libyaml_events.UNSUPPORTED
 
 
 def test_libyaml_is_there_to_read_events() -> None:
@@ -142,3 +145,74 @@ def test_a_document_past_the_node_limit_is_refused_as_before(monkeypatch: pytest
         parse_yaml(text, "x.yaml", limits)
     assert str(from_events.value) == str(from_ruamel.value)
     assert "limit ScenarioLimits.max_nodes" in str(from_events.value)
+
+
+BAD_SCENARIO = """\
+ips_mock: 1
+companies:
+  - name: Example
+users:
+  - email: admin@example.com
+    password: password
+    role: IpsAdmin
+    companies: [Example, Other]
+jobs:
+  - company: Example
+    name: daily
+    submitted_by: admin@example.com
+    exec_schedule: "0 99 * * *"
+    job:
+      imageServingPublishJob: {publishType: Incremental}
+  - company: Nowhere
+    name: daily
+    submitted_by: someone@example.com
+    job: {uploadUrlsJob: {}}
+  - {company: Example, name: 'daily', submitted_by: admin@example.com, job: {exportJob: {}}, paused: "no"}
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        BAD_SCENARIO,
+        BAD_SCENARIO + "unknown: 1\n",
+        BAD_SCENARIO.replace("ips_mock: 1", "ips_mock: 2"),
+        BAD_SCENARIO.replace(', paused: "no"', ""),
+    ],
+)
+def test_located_errors_are_the_same_from_events(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every error of a bad scenario (schema and semantic: file, line, field path, wording) as ruamel's parser
+    locates it."""
+    from ips_mock.scenario import load_scenario_text
+
+    with pytest.raises(ScenarioError) as from_events:
+        load_scenario_text(text, name="bad.yaml")
+    assert _composes_from_events(text)
+    monkeypatch.setattr(libyaml_events, "_CParser", None)
+    with pytest.raises(ScenarioError) as from_ruamel:
+        load_scenario_text(text, name="bad.yaml")
+    assert str(from_events.value) == str(from_ruamel.value)
+    assert "bad.yaml:" in str(from_events.value)
+
+
+def test_a_large_generated_scenario_reads_the_same_from_events() -> None:
+    jobs = "".join(
+        f"  - company: Example\n    name: job-{i}\n    submitted_by: a@example.com\n"
+        f'    exec_schedule: "0 {i % 60} {i % 24} * * ?"\n'
+        "    job:\n      imageServingPublishJob: {publishType: Full}\n"
+        for i in range(300)
+    )
+    text = "ips_mock: 1\nseed: 7\nclock: {start: 2026-03-04T09:00:00-08:00}\njobs:\n" + jobs
+    assert _composes_from_events(text)
+    assert list(_walk(parse_yaml(text, "x.yaml", DEFAULT_SCENARIO_LIMITS))) == list(_walk(_ruamel_only(text)))
+
+
+def test_flow_styles_are_recorded_as_ruamels_constructor_records_them() -> None:
+    text = "a: {b: [1, 2]}\nc:\n  - d: e\n"
+    from_events, from_ruamel = parse_yaml(text, "x.yaml", DEFAULT_SCENARIO_LIMITS), _ruamel_only(text)
+    for path in (("a",), ("a", "b"), ("c",), ("c", 0), ()):
+        left, right = from_events, from_ruamel
+        for part in path:
+            left, right = left[part], right[part]
+        assert left.fa.flow_style() == right.fa.flow_style()
+        assert left._ok == right._ok if isinstance(left, CommentedMap) else True

@@ -1,13 +1,14 @@
-"""Composing scenario YAML from libyaml's parser events, for ruamel's round-trip constructor.
+"""Building the scenario document from libyaml's parser events, as ruamel's round-trip loader builds it.
 
-ruamel's round-trip scanner and parser are pure Python (its C extension serves only its ``safe`` loader), about
-nine tenths of reading a large scenario. When PyYAML's binding of libyaml is installed (a dependency of
-``responses``), its parser reads the events instead, and this composer builds the same ruamel node graph from them,
-resolving tags with the same ruamel resolver: the constructor, and so the document, its types and its lines, are
-ruamel's as before. Anything outside the plain subset scenarios use (anchors and aliases, tags, directives, more
-than one document, empty values, block scalars, the characters YAML 1.1 reads otherwise, a limit crossed) and any
-error make :func:`compose` give up, and the text is read the usual way; so does a document whose construction
-fails, so every error is worded as before.
+ruamel's round-trip scanner, parser and constructor are pure Python (its C extension serves only its ``safe``
+loader), nearly all of reading a large scenario. When PyYAML's binding of libyaml is installed (a dependency of
+``responses``), its parser reads the events instead, and :func:`read` builds from them what ruamel's constructor
+builds: the same :class:`CommentedMap` and :class:`CommentedSeq` (with the same line and column data, key set and
+flow style), tags resolved by the same ruamel resolver, strings as they are, and every other scalar (numbers,
+booleans, nulls) constructed by ruamel's own constructor. Anything outside the plain subset scenarios use (anchors
+and aliases, tags, merge keys, keys that are not scalars, repeated keys, directives, more than one document, empty
+values, block scalars, the characters YAML 1.1 reads otherwise, a limit crossed) and any error make :func:`read`
+give up, and the text is read the usual way, so every error is worded as before.
 """
 
 from __future__ import annotations
@@ -15,50 +16,62 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, LineCol
+from ruamel.yaml.compat import ordereddict
+from ruamel.yaml.nodes import ScalarNode
 
 from .loader import ScenarioLimits
 
-__all__ = ["UNSUPPORTED", "compose"]
+__all__ = ["UNSUPPORTED", "read"]
 
 UNSUPPORTED: Final = object()
-"""What :func:`compose` answers for a text it leaves to ruamel's own parser."""
+"""What :func:`read` answers for a text it leaves to ruamel's own parser."""
 
 try:  # libyaml, bound by PyYAML; absent (a pure PyYAML, or no PyYAML) means ruamel reads every text
     from yaml import events as _events
     from yaml.cyaml import CParser as _CParser
 except ImportError:  # pragma: no cover - depends on how PyYAML was installed
     _CParser = None
+else:
+    _Scalar: Final = _events.ScalarEvent
+    _MappingEnd: Final = _events.MappingEndEvent
 
 
 _YAML_1_1_SPACE: Final = re.compile("[\t\ufeff\x85\u2028\u2029]")
 """Characters libyaml (YAML 1.1) reads otherwise than ruamel (YAML 1.2): tabs it takes as spaces where ruamel
 refuses them, byte order marks inside the text, and NEL, LS and PS, line breaks in 1.1 only."""
 
+_AS_WRITTEN: Final = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"})
+"""Tags whose scalars the scenario constructor keeps as the text itself (instants are parsed by the loader)."""
+_MERGE: Final = "tag:yaml.org,2002:merge"
+
+_set_item: Final = ordereddict.__setitem__
+
 
 class _Unsupported(Exception):
     pass
 
 
-def compose(text: str, resolver: Any, limits: ScenarioLimits) -> Any:
-    """The root node of the single document in ``text`` (None for an empty stream), or :data:`UNSUPPORTED`."""
+def read(text: str, resolver: Any, constructor: Any, limits: ScenarioLimits) -> Any:
+    """The single document in ``text`` (None for an empty stream) as ``constructor`` (a round-trip constructor
+    whose ``resolver`` resolves tags) would build it, or :data:`UNSUPPORTED`."""
     if _CParser is None or getattr(resolver, "yaml_path_resolvers", None) or _YAML_1_1_SPACE.search(text):
         return UNSUPPORTED
     try:
-        return _Composer(_CParser(text), resolver, limits).document()
+        return _Builder(_CParser(text), resolver, constructor, limits).document()
     except Exception:  # any surprise: ruamel's parser reads the text and reports what is wrong
         return UNSUPPORTED
 
 
-class _Composer:
-    def __init__(self, parser: Any, resolver: Any, limits: ScenarioLimits) -> None:
+class _Builder:
+    def __init__(self, parser: Any, resolver: Any, constructor: Any, limits: ScenarioLimits) -> None:
         self.next_event = parser.get_event
-        self.resolver = resolver
+        self.resolve = resolver.resolve
+        self.constructor = constructor
         self.limits = limits
         self.nodes = 0
-        self.tags: dict[tuple[str, tuple[bool, bool]], Any] = {}
-        self.mapping_tag = resolver.resolve(MappingNode, None, (True, False))
-        self.sequence_tag = resolver.resolve(SequenceNode, None, (True, False))
+        self.tags: dict[tuple[str, tuple[bool, bool]], tuple[Any, str]] = {}
+        """(text, implicit) -> the resolved tag (ruamel's Tag) and its name."""
 
     def document(self) -> Any:
         if type(self.next_event()) is not _events.StreamStartEvent:
@@ -68,15 +81,15 @@ class _Composer:
             return None
         if type(event) is not _events.DocumentStartEvent or event.version is not None or event.tags:
             raise _Unsupported
-        root = self.node(self.next_event(), 1)
+        root = self.value(self.next_event(), 1)
         if type(self.next_event()) is not _events.DocumentEndEvent:
             raise _Unsupported
         if type(self.next_event()) is not _events.StreamEndEvent:  # another document: ruamel's error
             raise _Unsupported
         return root
 
-    def node(self, event: Any, depth: int) -> Any:
-        """The node ``event`` starts, at nesting ``depth``; composed as ruamel's Composer does."""
+    def value(self, event: Any, depth: int) -> Any:
+        """The value ``event`` starts, at nesting ``depth``; built as ruamel's round-trip constructor builds it."""
         kind = type(event)
         self.nodes += 1
         if depth > self.limits.max_depth or self.nodes > self.limits.max_nodes:
@@ -84,30 +97,97 @@ class _Composer:
         if kind is _events.AliasEvent or event.anchor is not None or event.tag is not None:
             raise _Unsupported
         if kind is _events.ScalarEvent:
-            if not event.value and not event.style:
-                raise _Unsupported  # an empty value: ruamel dates it at the next token, libyaml does not
-            if event.style == "|" or event.style == ">":
-                raise _Unsupported  # block scalars: libyaml takes headers ruamel refuses (e.g. ">#")
-            implicit = event.implicit
-            key = (event.value, implicit)
-            tag = self.tags.get(key)
-            if tag is None:
-                tag = self.tags[key] = self.resolver.resolve(ScalarNode, event.value, implicit)
-            style = event.style or None  # libyaml's plain style is '', ruamel's None
-            return ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=style)
+            return self.scalar(event)[0]
         if kind is _events.MappingStartEvent:
-            mapping = MappingNode(self.mapping_tag, [], event.start_mark, None, flow_style=event.flow_style)
-            pairs = mapping.value
-            while type(item := self.next_event()) is not _events.MappingEndEvent:
-                key_node = self.node(item, depth + 1)
-                pairs.append((key_node, self.node(self.next_event(), depth + 1)))
-            mapping.end_mark = item.end_mark
-            return mapping
+            return self.mapping(event, depth)
         if kind is _events.SequenceStartEvent:
-            sequence = SequenceNode(self.sequence_tag, [], event.start_mark, None, flow_style=event.flow_style)
-            items = sequence.value
-            while type(item := self.next_event()) is not _events.SequenceEndEvent:
-                items.append(self.node(item, depth + 1))
-            sequence.end_mark = item.end_mark
-            return sequence
+            return self.sequence(event, depth)
         raise _Unsupported
+
+    def mapping(self, event: Any, depth: int) -> CommentedMap:
+        mapping = CommentedMap()
+        lines = _lines(mapping, event.start_mark)
+        located: dict[Any, list[int]] = {}
+        keys = mapping._ok  # the keys ruamel's constructor records as the map's own: here, every key so far
+        next_event, scalar, value = self.next_event, self.scalar, self.value
+        inner = depth + 1
+        plain_values = inner <= self.limits.max_depth  # a scalar value needs no depth check of its own
+        max_nodes = self.limits.max_nodes
+        while type(item := next_event()) is not _MappingEnd:
+            if type(item) is not _Scalar or item.anchor is not None or item.tag is not None:
+                raise _Unsupported  # a key that is a collection, an alias, anchored or tagged
+            key, tag = scalar(item)
+            if tag == _MERGE or key in keys:
+                raise _Unsupported  # merge keys are ruamel's to expand, repeated keys its to refuse
+            child = next_event()
+            if plain_values and type(child) is _Scalar and child.anchor is None and child.tag is None:
+                self.nodes += 2
+                if self.nodes > max_nodes:
+                    raise _Unsupported
+                item_value = scalar(child)[0]
+            else:
+                self.nodes += 1
+                item_value = value(child, inner)
+            key_mark, value_mark = item.start_mark, child.start_mark
+            located[key] = [key_mark.line, key_mark.column, value_mark.line, value_mark.column]
+            _set_item(mapping, key, item_value)
+            keys.add(key)
+        if located:
+            lines.data = located
+            _style(mapping, event.flow_style)
+        return mapping
+
+    def sequence(self, event: Any, depth: int) -> CommentedSeq:
+        sequence = CommentedSeq()
+        lines = _lines(sequence, event.start_mark)
+        located: dict[Any, list[int]] = {}
+        items: list[Any] = []
+        next_event, value = self.next_event, self.value
+        inner = depth + 1
+        while type(item := next_event()) is not _events.SequenceEndEvent:
+            item_mark = item.start_mark
+            located[len(items)] = [item_mark.line, item_mark.column]
+            items.append(value(item, inner))
+        if items:
+            list.extend(sequence, items)
+            lines.data = located
+            _style(sequence, event.flow_style)
+        return sequence
+
+    def scalar(self, event: Any) -> tuple[Any, str]:
+        """(value, name of the resolved tag) of a scalar event."""
+        text = event.value
+        style = event.style
+        if not style:
+            if not text:
+                raise _Unsupported  # an empty value: ruamel dates it at the next token, libyaml does not
+            style = None  # libyaml's plain style is '', ruamel's None
+        elif style == "|" or style == ">":
+            raise _Unsupported  # block scalars: libyaml takes headers ruamel refuses (e.g. ">#")
+        implicit = event.implicit
+        key = (text, implicit)
+        resolved = self.tags.get(key)
+        if resolved is None:
+            tag = self.resolve(ScalarNode, text, implicit)
+            resolved = self.tags[key] = (tag, str(tag))
+        tag, name = resolved
+        if name in _AS_WRITTEN:
+            return text, name
+        node = ScalarNode(tag, text, event.start_mark, event.end_mark, style=style)
+        return self.constructor.construct_object(node, deep=True), name
+
+
+def _lines(container: CommentedMap | CommentedSeq, mark: Any) -> LineCol:
+    """The line and column data ruamel's constructor gives a collection starting at ``mark``."""
+    lines = LineCol()
+    lines.line, lines.col = mark.line, mark.column
+    setattr(container, LineCol.attrib, lines)
+    return lines
+
+
+def _style(container: Any, flow: bool | None) -> None:
+    """The flow style ruamel's constructor records for a non-empty collection."""
+    if flow is True:
+        container.fa.set_flow_style()
+    elif flow is False:
+        container.fa.set_block_style()

@@ -33,10 +33,12 @@ from ..model.catalog import join_path
 from ..model.roles import Role
 from ..model.state import Retention
 from .expectations import Expectations
+from .gc_pause import gc_paused
 
 if TYPE_CHECKING:
     import jsonschema
 
+    from .schema_check import Check
     from .spec import AssetSeed, BehaviourRule, FaultRule, JobSeed, StubSpec, TimelineStep
 
 __all__ = [
@@ -365,9 +367,11 @@ def _cache_key(source: str | Path, limits: ScenarioLimits) -> tuple[object, ...]
 
 
 def _guarded(name: str, load: Callable[[], _Loaded]) -> _Loaded:
-    """``load()``, with any failure the checks did not foresee still reported as a :class:`ScenarioError`."""
+    """``load()``, with any failure the checks did not foresee still reported as a :class:`ScenarioError` (and
+    the cyclic garbage collector paused: see :mod:`.gc_pause`)."""
     try:
-        return load()
+        with gc_paused():
+            return load()
     except ScenarioError:
         raise
     except RecursionError:  # a mapping passed in directly is not composed, so its nesting was not bounded
@@ -432,7 +436,26 @@ def _validate(name: str, document: Any, *, schema_checked: bool = False) -> Scen
     return _Builder(name, document, errors).build()
 
 
+_PASSES_SCHEMA: list[Check | None] = []
+"""The scenario schema compiled to a yes/no check (see :mod:`.schema_check`), once per process."""
+
+
+def _passes_schema(document: Any) -> bool:
+    """True when ``document`` certainly passes the JSON Schema check; False when jsonschema must look at it."""
+    if not _PASSES_SCHEMA:
+        from .schema_check import compile_schema
+
+        _PASSES_SCHEMA.append(compile_schema(scenario_json_schema()))
+    check = _PASSES_SCHEMA[0]
+    try:
+        return check is not None and check(document)
+    except Exception:  # e.g. values that do not compare (a mapping given directly): jsonschema's to report
+        return False
+
+
 def _check_schema(document: Any, errors: _Errors) -> None:
+    if _passes_schema(document):
+        return  # nothing to report; jsonschema words the problems of any other document
     import jsonschema  # about 50 ms to import: only when a document needs the check
 
     validator = jsonschema.Draft202012Validator(scenario_json_schema())
@@ -691,13 +714,14 @@ class _Builder:
         from .spec import JobSeed
 
         at: list[str | int] = ["jobs", i]
-        company = self._company(spec["company"], [*at, "company"])
-        user = self._user(spec["submitted_by"], [*at, "submitted_by"])
+        company_name, name, submitted_by = spec["company"], spec["name"], spec["submitted_by"]  # read once each
+        company = self._company(company_name, [*at, "company"])
+        user = self._user(submitted_by, [*at, "submitted_by"])
         if company is not None and user is not None and not user.belongs_to(company.id):
             self.errors.add([*at, "submitted_by"], f"{user.email} is not a member of {company.name}")
-        if (spec["company"], spec["name"]) in self.job_names:
-            self.errors.add([*at, "name"], f"duplicate job name {spec['name']!r} in {spec['company']}")
-        self.job_names.add((spec["company"], spec["name"]))
+        if (company_name, name) in self.job_names:
+            self.errors.add([*at, "name"], f"duplicate job name {name!r} in {company_name}")
+        self.job_names.add((company_name, name))
         if (schedule := spec.get("exec_schedule")) is not None:
             from ..cron import CronSchedule, ScheduleError  # cronsim comes with the first schedule
 
@@ -718,9 +742,9 @@ class _Builder:
         ((element, job_spec),) = spec["job"].items()
         return JobSeed(
             i,
-            spec["company"],
-            spec["name"],
-            spec["submitted_by"],
+            company_name,
+            name,
+            submitted_by,
             exec_time,
             schedule,
             spec.get("paused", False),

@@ -17,6 +17,7 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from ..errors import ScenarioError
+from .libyaml_events import UNSUPPORTED, read
 from .loader import DEFAULT_SCENARIO_LIMITS, FieldPath, ScenarioLimits, _cut
 
 __all__ = ["line_of", "parse_yaml"]
@@ -25,10 +26,8 @@ __all__ = ["line_of", "parse_yaml"]
 def parse_yaml(text: str, name: str, limits: ScenarioLimits) -> Any:
     """The document ``text`` holds (ruamel's commented containers, which know their lines), or ScenarioError."""
     try:
-        try:
-            return _yaml(limits, text).load(text)
-        except Exception:  # read again the usual way, which words the error as it always has
-            return _yaml(limits).load(text)
+        document = _from_events(text, limits)
+        return _yaml(limits).load(text) if document is UNSUPPORTED else document
     except _LimitError as exc:
         raise ScenarioError(f"{name}:{exc.line + 1}: {exc}") from None
     except MarkedYAMLError as exc:
@@ -121,16 +120,11 @@ class _BoundedComposer(Composer):
         return node
 
 
-class _LibyamlComposer(_BoundedComposer):
-    """Composes from libyaml's events when it can (see :mod:`.libyaml_events`), else as its parent does."""
-
-    text: str = ""
-
-    def get_single_node(self) -> Any:
-        from .libyaml_events import UNSUPPORTED, compose
-
-        node = compose(self.text, self.resolver, self.limits)
-        return super().get_single_node() if node is UNSUPPORTED else node
+def _from_events(text: str, limits: ScenarioLimits) -> Any:
+    """The document built from libyaml's events when the text allows (see :mod:`.libyaml_events`), else
+    UNSUPPORTED: ruamel's own parser then reads it and words any error."""
+    yaml = _yaml(limits)
+    return read(text, yaml.resolver, yaml.constructor, limits)
 
 
 def _children(node: Node) -> list[Node]:
@@ -177,15 +171,10 @@ def _check_expansion(root: Node, limits: ScenarioLimits) -> None:
         stack.extend((child, False) for child in _children(node) if id(child) not in measured)
 
 
-def _yaml(limits: ScenarioLimits, text: str | None = None) -> YAML:
-    """A round-trip loader bounded by ``limits``; given the ``text`` it will load, it composes it from libyaml's
-    events when it can."""
+def _yaml(limits: ScenarioLimits) -> YAML:
+    """A round-trip loader bounded by ``limits``."""
     yaml = YAML(typ="rt", pure=True)
     yaml.Constructor = _Constructor
-    composer: type[_BoundedComposer] = (
-        type("_Composer", (_BoundedComposer,), {"limits": limits})
-        if text is None
-        else type("_Composer", (_LibyamlComposer,), {"limits": limits, "text": text})
-    )
+    composer: type[_BoundedComposer] = type("_Composer", (_BoundedComposer,), {"limits": limits})
     yaml.Composer = composer
     return yaml
