@@ -64,6 +64,8 @@ from ips_mock import FakeIps, ServerThread
 from ips_mock.testing import auth_header, build_envelope, upload_urls_job
 
 PATH = "/scene7/services/IpsApiService"
+Rounds = tuple[tuple[float, tuple[float, float]], tuple[float, tuple[float, float]]]
+"""What :func:`interleaved` measures: (median, (lowest, highest)) of the subject, then of the baseline."""
 HEADERS = {"Content-Type": "text/xml; charset=UTF-8"}
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,6 +126,25 @@ class Figure:
     def ratio(self) -> float | None:
         return self.value / self.baseline if self.baseline else None
 
+    @classmethod
+    def from_rounds(cls, label: str, unit: str, measured: Rounds, baseline_label: str, **rest: Any) -> Figure:
+        """A figure from :func:`interleaved`'s medians and spreads (seconds), given in ``unit``."""
+        (ours, spread), (theirs, their_spread) = measured
+        k = _PER_SECOND[unit]
+        return cls(
+            label,
+            unit,
+            ours * k,
+            (spread[0] * k, spread[1] * k),
+            baseline_label,
+            theirs * k,
+            (their_spread[0] * k, their_spread[1] * k),
+            **rest,
+        )
+
+
+_PER_SECOND: Final = {"s": 1.0, "ms": 1e3, "us": 1e6}
+
 
 # ------------------------------------------------------------------------------------------------- measuring
 
@@ -132,9 +153,7 @@ def _median_spread(rounds: Sequence[float]) -> tuple[float, tuple[float, float]]
     return statistics.median(rounds), (min(rounds), max(rounds))
 
 
-def interleaved(
-    subject: Callable[[], float], baseline: Callable[[], float], rounds: int
-) -> tuple[tuple[float, tuple[float, float]], tuple[float, tuple[float, float]]]:
+def interleaved(subject: Callable[[], float], baseline: Callable[[], float], rounds: int) -> Rounds:
     """Each callable measures one round and returns its median; rounds alternate which goes first."""
     ours: list[float] = []
     theirs: list[float] = []
@@ -274,18 +293,14 @@ def per_test(mode: Mode) -> Figure:
 
             return measure
 
-        (ours, spread), (theirs, their_spread) = interleaved(
-            one_test("ips"), one_test("httpserver"), mode.pytest_rounds
-        )
+        measured = interleaved(one_test("ips"), one_test("httpserver"), mode.pytest_rounds)
+        (ours, _), (theirs, _) = measured
         our_cpu, their_cpu = statistics.median(cpu["ips"]), statistics.median(cpu["httpserver"])
-    return Figure(
+    return Figure.from_rounds(
         "one test: ips fixture + one post",
         "ms",
-        ours * 1e3,
-        (spread[0] * 1e3, spread[1] * 1e3),
+        measured,
         "pytest-httpserver: httpserver fixture + one expected post",
-        theirs * 1e3,
-        (their_spread[0] * 1e3, their_spread[1] * 1e3),
         target="no slower than the baseline (ratio <= 1)",
         met=ours <= theirs,
         notes={
@@ -303,17 +318,13 @@ def fake_construction(mode: Mode) -> Figure:
     from pytest_httpserver import HTTPServer
 
     n = max(3, mode.requests // 20)
-    (ours, spread), (theirs, their_spread) = interleaved(
-        lambda: _timed(FakeIps, n), lambda: _timed(HTTPServer, n), mode.rounds
-    )
-    return Figure(
+    measured = interleaved(lambda: _timed(FakeIps, n), lambda: _timed(HTTPServer, n), mode.rounds)
+    ours = measured[0][0]
+    return Figure.from_rounds(
         "FakeIps() (built-in scenario)",
         "ms",
-        ours * 1e3,
-        (spread[0] * 1e3, spread[1] * 1e3),
+        measured,
         "pytest_httpserver.HTTPServer()",
-        theirs * 1e3,
-        (their_spread[0] * 1e3, their_spread[1] * 1e3),
         target="<= 1 ms",
         met=ours <= 1e-3,
     )
@@ -326,19 +337,17 @@ def _round_trip(
     client = Client(fake)
     elements = _payload_elements(_post(client, bodies()))
     bare = Client(bare_app({operation: elements}))
-    (ours, spread), (theirs, their_spread) = interleaved(
+    measured = interleaved(
         lambda: _timed(lambda: _post(client, bodies()), mode.requests),
         lambda: _timed(lambda: _post(bare, bodies()), mode.requests),
         mode.rounds,
     )
-    return Figure(
+    (ours, _), (theirs, _) = measured
+    return Figure.from_rounds(
         label,
         "us",
-        ours * 1e6,
-        (spread[0] * 1e6, spread[1] * 1e6),
+        measured,
         f"bare Werkzeug + lxml app answering {elements} elements",
-        theirs * 1e6,
-        (their_spread[0] * 1e6, their_spread[1] * 1e6),
         target=f">= {throughput:g}x the bare app's throughput (ratio <= {1 / throughput:.2f})",
         met=theirs / ours >= throughput,
         notes={"reply_elements": elements, "throughput_share": theirs / ours},
@@ -377,17 +386,14 @@ def round_trips(mode: Mode) -> dict[str, Figure]:
 
     elements = figures["rt_get_company_info"].notes["reply_elements"]
     fake = FakeIps()
-    (ours, spread), (theirs, their_spread) = interleaved(
+    measured = interleaved(
         lambda: over_http(fake), lambda: over_http(bare_app({"getCompanyInfo": elements})), mode.rounds
     )
-    figures["http_get_company_info"] = Figure(
+    figures["http_get_company_info"] = Figure.from_rounds(
         "getCompanyInfo over loopback HTTP (ServerThread, one requests.Session)",
         "us",
-        ours * 1e6,
-        (spread[0] * 1e6, spread[1] * 1e6),
+        measured,
         "the bare app in the same ServerThread",
-        theirs * 1e6,
-        (their_spread[0] * 1e6, their_spread[1] * 1e6),
     )
     return figures
 
@@ -431,15 +437,13 @@ def serve_first_reply(mode: Mode) -> Figure:
         subprocess.run([sys.executable, "-c", "import werkzeug"], check=True)
         return time.perf_counter() - start
 
-    (ours, spread), (theirs, their_spread) = interleaved(spawn, import_werkzeug, mode.spawn_rounds)
-    return Figure(
+    measured = interleaved(spawn, import_werkzeug, mode.spawn_rounds)
+    (ours, _), (theirs, _) = measured
+    return Figure.from_rounds(
         "ips-mock serve --port 0: spawn to first SOAP reply",
         "ms",
-        ours * 1e3,
-        (spread[0] * 1e3, spread[1] * 1e3),
+        measured,
         'python -c "import werkzeug"',
-        theirs * 1e3,
-        (their_spread[0] * 1e3, their_spread[1] * 1e3),
         target="<= 1.5x",
         met=ours <= 1.5 * theirs,
         notes={
@@ -674,44 +678,36 @@ def history(mode: Mode) -> dict[str, Figure]:
     figures = {}
     # Read-only queries first: the submitJob figure adds active runs.
     active = {"companyHandle": "c|100"}
-    (ours, spread), (theirs, their_spread) = interleaved(
+    measured = interleaved(
         query(old, "getActiveJobs", active, heavy=True), query(fresh, "getActiveJobs", active, heavy=True), mode.rounds
     )
-    figures["history_get_active_jobs"] = Figure(
+    (ours, _), (theirs, _) = measured
+    figures["history_get_active_jobs"] = Figure.from_rounds(
         f"getActiveJobs (100 active runs) with {kept:,} runs kept",
         "us",
-        ours * 1e6,
-        (spread[0] * 1e6, spread[1] * 1e6),
+        measured,
         "the same on a fake with no history",
-        theirs * 1e6,
-        (their_spread[0] * 1e6, their_spread[1] * 1e6),
         target="<= 2x the fresh fake",
         met=ours <= 2 * theirs,
     )
     logs = {"companyHandle": "c|100", "numRows": 100}
-    (ours, spread), (theirs, their_spread) = interleaved(
-        query(old, "getJobLogs", logs), query(fresh, "getJobLogs", logs), mode.rounds
-    )
-    figures["history_get_job_logs"] = Figure(
+    measured = interleaved(query(old, "getJobLogs", logs), query(fresh, "getJobLogs", logs), mode.rounds)
+    (ours, _), (theirs, _) = measured
+    figures["history_get_job_logs"] = Figure.from_rounds(
         f"getJobLogs numRows=100 over {len(old.state.logs):,} logs",
         "ms",
-        ours * 1e3,
-        (spread[0] * 1e3, spread[1] * 1e3),
+        measured,
         f"the same over {len(fresh.state.logs)} logs",
-        theirs * 1e3,
-        (their_spread[0] * 1e3, their_spread[1] * 1e3),
         target="<= 10 ms",
         met=ours * 1e3 <= 10,
     )
-    (ours, spread), (theirs, their_spread) = interleaved(submit(old), submit(fresh), mode.rounds)
-    figures["history_submit_job"] = Figure(
+    measured = interleaved(submit(old), submit(fresh), mode.rounds)
+    (ours, _), (theirs, _) = measured
+    figures["history_submit_job"] = Figure.from_rounds(
         f"submitJob with {kept:,} runs kept",
         "us",
-        ours * 1e6,
-        (spread[0] * 1e6, spread[1] * 1e6),
+        measured,
         "the same on a fake with no history",
-        theirs * 1e6,
-        (their_spread[0] * 1e6, their_spread[1] * 1e6),
         target="<= 2x the fresh fake",
         met=ours <= 2 * theirs,
     )
