@@ -31,6 +31,7 @@ from .protocol.schema import schema_for
 from .protocol.transport import Endpoint, IpsRequest
 from .protocol.wsdl import compiled_schemas, render_wsdl
 from .protocol.xml import ParseLimits
+from .wsgi import HttpRequest
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -94,37 +95,32 @@ class IpsApp:
         return self.wsgi_app(environ, start_response)
 
     def wsgi_app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        request = Request(environ)
-        response = self.dispatch_request(request)
+        response = self.dispatch_request(environ)
         if isinstance(response, Reply):
             response.headers.append(("Server", _SERVER_HEADER))
         else:
             response.headers["Server"] = _SERVER_HEADER
         return response(environ, start_response)
 
-    def dispatch_request(self, request: Request) -> Response | Reply:
+    def dispatch_request(self, environ: WSGIEnvironment) -> Response | Reply:
+        http = HttpRequest(environ)
         try:
-            endpoint, values = _match(request.environ)
-            handler: Callable[..., Response | Reply] = getattr(self, f"on_{endpoint}")
-            return handler(request, **values)
+            endpoint, values = _match(environ)
+            if (kind := _PIPELINE_ENDPOINTS.get(endpoint)) is not None:
+                return self.pipeline.handle(http, kind)
+            handler: Callable[..., Response] = getattr(self, f"on_{endpoint}")
+            return handler(Request(environ), **values)
         except ConnectionAbortedError:
             raise  # a scenario's drop with no socket to close: the in-process caller sees the connection end
         except HTTPException as exc:
-            self.unhandled.append(f"{request.method} {request.path}: {exc.code} {exc.name}")
-            return _text(
-                f"{exc.code} {exc.name}: {request.method} {request.path} is not an IPS API URL\n", exc.code or 404
-            )
+            self.unhandled.append(f"{http.method} {http.path}: {exc.code} {exc.name}")
+            return _text(f"{exc.code} {exc.name}: {http.method} {http.path} is not an IPS API URL\n", exc.code or 404)
         except Exception as exc:  # the last line of defence: never a traceback page
             self.pipeline.record_error(None, exc)
             return _text("500 Internal Server Error: ips-mock failed; see its error log\n", 500)
 
     # ------------------------------------------------------------------------------------------- endpoints
-
-    def on_soap(self, request: Request, webapp: str) -> Response | Reply:
-        return self.pipeline.handle(request, Endpoint.SOAP)
-
-    def on_plain(self, request: Request, webapp: str) -> Response | Reply:
-        return self.pipeline.handle(request, Endpoint.PLAIN)
+    # A POST to an IPS endpoint goes to the pipeline; these answer the rest.
 
     def on_soap_info(self, request: Request, webapp: str) -> Response:
         if "wsdl" in request.args or "WSDL" in request.args:
@@ -180,6 +176,8 @@ _FIXED: Final = {
     ("HEAD", "api", "IpsApiService"): "plain_info",
 }
 _NAMED: Final = {"export": ("export", "name"), "webservice": ("wsdl", "wsdl_name")}
+_PIPELINE_ENDPOINTS: Final = {"soap": Endpoint.SOAP, "plain": Endpoint.PLAIN}
+"""The routes whose requests go through the pipeline."""
 
 
 def _match(environ: WSGIEnvironment) -> tuple[str, dict[str, Any]]:

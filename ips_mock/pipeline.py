@@ -31,8 +31,7 @@ from typing import TYPE_CHECKING, Final, Protocol
 
 from lxml import etree
 from werkzeug.http import HTTP_STATUS_CODES
-from werkzeug.sansio.utils import get_current_url
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Response
 
 from .errors import IpsFault, OperationNotHandled
 from .journal import Exchange, Journal
@@ -46,6 +45,7 @@ from .protocol.transport import (
     transport_for,
 )
 from .protocol.xml import DEFAULT_PARSE_LIMITS, ParseLimits, parse_xml
+from .wsgi import HttpRequest
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -124,7 +124,7 @@ class Backend(Protocol):
 class Pass:
     """One request on its way through the stages: what each stage found, for the stages after it."""
 
-    http: Request
+    http: HttpRequest
     endpoint: Endpoint
     exchange: Exchange
     transport: Transport
@@ -161,15 +161,15 @@ class Pipeline:
         self.errors: list[HandlerError] = []
         """Unexpected exceptions inside the fake, and replies that broke the schema (when validating)."""
 
-    def handle(self, http: Request, endpoint: Endpoint) -> Response | Reply:
-        content_type = http.headers.get("Content-Type")
+    def handle(self, http: HttpRequest, endpoint: Endpoint) -> Response | Reply:
+        content_type = http.header("Content-Type")
         exchange = Exchange(
             self.exchanges.next_seq(),
             datetime.now(UTC),
             method=http.method,
             path=http.path,
             content_type=content_type,
-            soap_action=http.headers.get("SOAPAction"),
+            soap_action=http.header("SOAPAction"),
         )
         p = Pass(http, endpoint, exchange, transport_for(endpoint, content_type))
         try:
@@ -204,7 +204,7 @@ class Pipeline:
 
     def read(self, p: Pass) -> None:
         limit = self.max_request_bytes
-        if p.http.content_length is not None and p.http.content_length > limit:
+        if (length := p.http.content_length) is not None and length > limit:
             raise _too_big(limit)
         # In pieces, so a client that announces a large body and stalls holds only what it has sent.
         chunks, size = [], 0
@@ -214,7 +214,7 @@ class Pipeline:
         p.body = p.exchange.request_body = b"".join(chunks)
         if size > limit:
             raise _too_big(limit)
-        if p.http.headers.get("Content-Encoding", "").lower() == "gzip":
+        if (p.http.header("Content-Encoding") or "").lower() == "gzip":
             raise IpsFault.invalid_request_xml("Compressed requests are not supported; send the body uncompressed")
 
     def parse(self, p: Pass) -> None:
@@ -227,14 +227,14 @@ class Pipeline:
         webapp = http.path.strip("/").split("/", 1)[0]
         content_type = p.exchange.content_type
         # SOAP 1.2 may name the action as a Content-Type parameter; parse the header only when it can.
-        action = http.mimetype_params.get("action") if content_type and "action" in content_type.lower() else None
+        action = http.content_type_param("action") if content_type and "action" in content_type.lower() else None
         p.request = request = read_request(
             p.root,
             endpoint=p.endpoint,
             content_type=content_type,
             soap_action=p.exchange.soap_action,
             action_param=action,
-            service_root=f"{_root_url(http.scheme, http.host, http.root_path)}{webapp}/",
+            service_root=f"{http.url_root}{webapp}/",
         )
         p.transport = request.transport
         p.exchange.operation = request.operation
@@ -243,16 +243,12 @@ class Pipeline:
     def credentials(self, p: Pass) -> None:
         assert p.request is not None
         try:
-            credentials = read_credentials(p.request.headers, p.http.headers.get("Authorization"))
+            credentials = read_credentials(p.request.headers, p.http.header("Authorization"))
         except IpsFault:
             # A malformed credential field must still get the fault status the caller asked for.
             p.credentials = read_reply_options(p.request.headers)
             raise
-        if (
-            credentials.locale is None
-            and "Accept-Language" in p.http.headers
-            and (language := p.http.accept_languages.best)
-        ):
+        if credentials.locale is None and (language := p.http.best_language()):
             credentials = replace(credentials, locale=language)  # IPS: authHeader, then Accept-Language (§2.2)
         p.credentials = credentials
         p.exchange.credentials = credentials.carrier
@@ -363,19 +359,12 @@ STAGES: Final[tuple[Stage, ...]] = REQUEST_STAGES + REPLY_STAGES
 """Every stage, in the order a request meets them."""
 
 
-@lru_cache(maxsize=64)
-def _root_url(scheme: str, host: str, root_path: str) -> str:
-    """``Request.url_root``, computed as Werkzeug does; the IRI conversion in it is a sixth of a short request's
-    cost, and a client sends the same host every time."""
-    return get_current_url(scheme, host, root_path)
-
-
 def _too_big(limit: int) -> IpsFault:
     return IpsFault.invalid_request_xml(f"The request body exceeds the limit of {limit} bytes")
 
 
-def _wants_gzip(request: Request, options: Credentials) -> bool:
+def _wants_gzip(request: HttpRequest, options: Credentials) -> bool:
     """The real server's default ``webservice.gzip.response=accept`` policy (IPS-REFERENCE §1.7)."""
     if options.gzip_response is not None:
         return options.gzip_response
-    return "Accept-Encoding" in request.headers and request.accept_encodings.quality("gzip") > 0
+    return request.accepts_gzip()

@@ -1,0 +1,100 @@
+"""What the IPS endpoints read of a WSGI request: a handful of headers, the body and the URL root.
+
+werkzeug's ``Request`` serves every question a web application may ask. Building one costs more than an IPS
+request's own reading does, and it ties itself into the environ (a reference cycle per request for the collector
+to break). :class:`HttpRequest` answers the few questions the pipeline asks, with werkzeug's own functions and the
+same results; the other endpoints (WSDL pages, downloads) keep werkzeug's ``Request``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import IO, TYPE_CHECKING, Final
+
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header, parse_options_header
+from werkzeug.sansio.utils import get_current_url
+from werkzeug.wsgi import get_content_length, get_host, get_input_stream
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+
+__all__ = ["HttpRequest"]
+
+_UNPREFIXED: Final = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+
+
+class HttpRequest:
+    """A request posted to an IPS endpoint, read from its WSGI environ as werkzeug's ``Request`` reads it."""
+
+    __slots__ = ("_stream", "environ", "method", "path")
+
+    def __init__(self, environ: WSGIEnvironment) -> None:
+        self.environ = environ
+        self.method: str = environ.get("REQUEST_METHOD", "GET").upper()
+        self.path = "/" + _wsgi_text(environ.get("PATH_INFO") or "").lstrip("/")
+        self._stream: IO[bytes] | None = None
+
+    def header(self, name: str) -> str | None:
+        """A request header's value (``Content-Type``, ``SOAPAction``…), or None when it was not sent."""
+        key = name.upper().replace("-", "_")
+        value: str | None = self.environ.get(key if key in _UNPREFIXED else f"HTTP_{key}")
+        return value
+
+    @property
+    def content_length(self) -> int | None:
+        return get_content_length(self.environ)
+
+    @property
+    def stream(self) -> IO[bytes]:
+        """The body, never read past its Content-Length (empty when no length was sent and the server does not
+        mark its input as terminated). The same stream every time: reads go on where the last one stopped."""
+        if self._stream is None:
+            self._stream = get_input_stream(self.environ)
+        return self._stream
+
+    def content_type_param(self, name: str) -> str | None:
+        """A parameter of the Content-Type header (SOAP 1.2's ``action``)."""
+        return parse_options_header(self.header("Content-Type"))[1].get(name)
+
+    def best_language(self) -> str | None:
+        """The client's most preferred language in ``Accept-Language``, or None (none sent, or none named)."""
+        value = self.header("Accept-Language")
+        return (_best_language(value) or None) if value else None
+
+    def accepts_gzip(self) -> bool:
+        """Whether ``Accept-Encoding`` allows gzip (sent at all, with a quality above zero)."""
+        value = self.header("Accept-Encoding")
+        return value is not None and _gzip_quality(value) > 0
+
+    @property
+    def url_root(self) -> str:
+        """The URL of the application's root, ending in ``/`` (``Request.url_root``)."""
+        environ = self.environ
+        return _url_root(
+            environ.get("wsgi.url_scheme", "http"), get_host(environ), _wsgi_text(environ.get("SCRIPT_NAME") or "")
+        )
+
+
+def _wsgi_text(value: str) -> str:
+    """A WSGI path string (bytes as latin-1) as the UTF-8 text it carries, as werkzeug decodes it."""
+    return value if value.isascii() else value.encode("latin1").decode(errors="replace")
+
+
+# A client sends the same few header values again and again: each is parsed once.
+
+
+@lru_cache(maxsize=64)
+def _best_language(value: str) -> str | None:
+    return parse_accept_header(value, LanguageAccept).best
+
+
+@lru_cache(maxsize=64)
+def _gzip_quality(value: str) -> float:
+    return parse_accept_header(value).quality("gzip")
+
+
+@lru_cache(maxsize=64)
+def _url_root(scheme: str, host: str, root_path: str) -> str:
+    """``Request.url_root``; the IRI conversion in it is a sixth of a short request's cost."""
+    return get_current_url(scheme, host, root_path)
