@@ -82,7 +82,6 @@ class IpsApp:
         )
         self.unhandled: list[str] = []
         """Requests to URLs or with methods the fake does not serve."""
-        self._wsdl_versions = {v.wsdl_name: v for v in ns.PUBLISHED_WSDL_VERSIONS}
 
     @property
     def errors(self) -> list[HandlerError]:
@@ -151,7 +150,7 @@ class IpsApp:
         )
 
     def on_wsdl(self, request: Request, webapp: str, wsdl_name: str) -> Response:
-        version = self._wsdl_versions.get(wsdl_name)
+        version = _WSDL_VERSIONS.get(wsdl_name)
         if version is None:
             raise NotFound()
         return self._wsdl(request, webapp, version)
@@ -177,6 +176,7 @@ _FIXED: Final = {
 }
 _NAMED: Final = {"export": ("export", "name"), "webservice": ("wsdl", "wsdl_name")}
 _PIPELINE_ENDPOINTS: Final = {"soap": Endpoint.SOAP, "plain": Endpoint.PLAIN}
+_WSDL_VERSIONS: Final = {v.wsdl_name: v for v in ns.PUBLISHED_WSDL_VERSIONS}
 """The routes whose requests go through the pipeline."""
 
 

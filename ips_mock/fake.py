@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
@@ -82,7 +83,7 @@ class FakeIps:
         5; see :mod:`ips_mock.callbacks`)."""
         self._lock = threading.RLock()
         self.clock_mode: ClockMode = clock_mode
-        loaded = _as_scenario(scenario if scenario is not None else DEFAULT_SCENARIO)
+        loaded = _as_scenario(scenario) if scenario is not None else _builtin_scenario()
         self.scenario = replace(loaded, start=start) if start is not None else loaded
         self.journal = Journal(journal_limits or JournalLimits())
         self.retention = retention
@@ -362,3 +363,10 @@ def _scenario_playback(scenario: Scenario) -> Playback | None:
 
 def _as_scenario(source: ScenarioSource) -> Scenario:
     return source if isinstance(source, Scenario) else load_scenario(source)
+
+
+@functools.cache
+def _builtin_scenario() -> Scenario:
+    """The built-in scenario, loaded once per process: it ships with the package, so unlike a user's file it
+    cannot change while tests run (and checking that it did not cost a stat per fake)."""
+    return load_scenario(DEFAULT_SCENARIO)

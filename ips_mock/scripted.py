@@ -107,6 +107,8 @@ def install_jobs(scenario: Scenario, state: State, service: IpsService) -> list[
     """Submit the scenario's jobs at ``clock.start`` and run their past runs, as if they had happened.
 
     Returns a problem for every bad job (at the field it is about); the state is only usable without any."""
+    if not scenario.jobs:  # most fakes: no pause to make
+        return _install_jobs(scenario, state, service)
     with gc_paused():  # thousands of definitions and runs, all kept: see gc_pause
         return _install_jobs(scenario, state, service)
 
@@ -271,7 +273,7 @@ class Injector:
         self.scenario = scenario
         self._uses: collections.Counter[tuple[str, int]] = collections.Counter()
         self._stubs = {stub.index: _compile_stub(stub, scenario.zone) for stub in scenario.stubs}
-        self._garbage = random.Random(scenario.seed)
+        self._garbage: random.Random | None = None  # made by the first garbage fault: seeding costs
 
     def _take(self, kind: str, index: int, times: int | None) -> bool:
         if times is not None and self._uses[(kind, index)] >= times:
@@ -287,6 +289,8 @@ class Injector:
 
     def garbage(self, size: int) -> bytes:
         # Deterministic bytes that are never XML: no '<' at all.
+        if self._garbage is None:
+            self._garbage = random.Random(self.scenario.seed)
         return bytes(self._garbage.choice(b"abcdefghijklmnopqrstuvwxyz0123456789{}[]#%&*") for _ in range(size))
 
     def stub_for(self, operation: str, version: ApiVersion) -> etree._Element | None:

@@ -27,7 +27,9 @@ _CONTENT_TYPE = st.sampled_from(
         "garbage;;=",
     ]
 )
-_SEGMENT = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x24F, exclude_characters="/?#[]%"), max_size=8)
+_SEGMENT = st.text(
+    st.characters(min_codepoint=0x21, max_codepoint=0x24F, exclude_characters="/?#[]%"), min_size=1, max_size=8
+)
 _PATH = st.lists(_SEGMENT, max_size=4).map(lambda parts: "/" + "/".join(parts))
 
 
