@@ -13,8 +13,8 @@ from typing import IO, TYPE_CHECKING, Final
 
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_options_header
-from werkzeug.sansio.utils import get_current_url
-from werkzeug.wsgi import get_content_length, get_host, get_input_stream
+from werkzeug.sansio.utils import get_current_url, get_host
+from werkzeug.wsgi import get_content_length, get_input_stream
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
@@ -72,7 +72,11 @@ class HttpRequest:
         """The URL of the application's root, ending in ``/`` (``Request.url_root``)."""
         environ = self.environ
         return _url_root(
-            environ.get("wsgi.url_scheme", "http"), get_host(environ), _wsgi_text(environ.get("SCRIPT_NAME") or "")
+            environ.get("wsgi.url_scheme", "http"),
+            environ.get("HTTP_HOST"),
+            environ.get("SERVER_NAME"),
+            environ.get("SERVER_PORT"),
+            environ.get("SCRIPT_NAME") or "",
         )
 
 
@@ -95,6 +99,15 @@ def _gzip_quality(value: str) -> float:
 
 
 @lru_cache(maxsize=64)
-def _url_root(scheme: str, host: str, root_path: str) -> str:
-    """``Request.url_root``; the IRI conversion in it is a sixth of a short request's cost."""
-    return get_current_url(scheme, host, root_path)
+def _url_root(
+    scheme: str, host_header: str | None, server_name: str | None, server_port: str | None, script_name: str
+) -> str:
+    """``Request.url_root`` from the environ values it depends on; the host check and the IRI conversion in it
+    are a sixth of a short request's cost, and a client sends the same values every time."""
+    server: tuple[str, int | None] | None = None
+    if server_name is not None:  # as werkzeug reads the server's address (no port: a unix socket)
+        try:
+            server = (server_name, int(server_port or ""))
+        except ValueError:
+            server = (server_name, None)
+    return get_current_url(scheme, get_host(scheme, host_header, server), _wsgi_text(script_name))
