@@ -176,8 +176,9 @@ _FIXED: Final = {
 }
 _NAMED: Final = {"export": ("export", "name"), "webservice": ("wsdl", "wsdl_name")}
 _PIPELINE_ENDPOINTS: Final = {"soap": Endpoint.SOAP, "plain": Endpoint.PLAIN}
-_WSDL_VERSIONS: Final = {v.wsdl_name: v for v in ns.PUBLISHED_WSDL_VERSIONS}
 """The routes whose requests go through the pipeline."""
+_WSDL_VERSIONS: Final = {v.wsdl_name: v for v in ns.PUBLISHED_WSDL_VERSIONS}
+"""The API versions by the file names their WSDLs are served under."""
 
 
 def _match(environ: WSGIEnvironment) -> tuple[str, dict[str, Any]]:
