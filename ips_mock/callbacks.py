@@ -28,6 +28,8 @@ DEFAULT_CALLBACK_TIMEOUT: Final = 5.0
 
 @dataclass(frozen=True)
 class CallbackPolicy:
+    """Which hosts the HTTP calls of ended runs may go to, and how long each call may take."""
+
     allowed_hosts: frozenset[str] = field(default_factory=frozenset)
     """Host names (lower case) called beside loopback; ``*`` allows every host."""
     timeout: float = DEFAULT_CALLBACK_TIMEOUT

@@ -51,6 +51,8 @@ class Freezer(Protocol):
 
 @dataclass
 class _Freezegun:
+    """freezegun's (or pytest-freezer's) active ``freeze_time``, seen through :class:`Freezer`."""
+
     factory: Any
     name: str = "freezegun"
 
@@ -63,6 +65,8 @@ class _Freezegun:
 
 @dataclass
 class _TimeMachine:
+    """time-machine's active traveller, seen through :class:`Freezer`."""
+
     traveller: Any
     name: str = "time-machine"
 

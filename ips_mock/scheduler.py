@@ -107,6 +107,8 @@ _FOLLOW_ONS: Final = {
 
 @dataclass
 class Scheduler:
+    """Runs the work due on the virtual clock: fires of job definitions and the steps of their runs."""
+
     state: State
     zone: ZoneInfo
     misfire: Misfire = "fire_all"

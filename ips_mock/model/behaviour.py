@@ -25,6 +25,8 @@ class ProgressStep:
 
 @dataclass(frozen=True, slots=True)
 class RunStep:
+    """One step of a run's script: what happens ``at`` this long after the run was fired."""
+
     at: timedelta
     kind: Literal["wait", "start", "progress", "finish", "stopped"]
     progress: int = 0

@@ -72,6 +72,8 @@ def join_path(root: str, path: str) -> str:
 
 @dataclass(slots=True)
 class Folder:
+    """A folder of a company's catalog, named by its path (which ends with ``/``)."""
+
     company_id: int
     path: str
     created: datetime
@@ -93,6 +95,8 @@ class Folder:
 
 @dataclass(slots=True)
 class Asset:
+    """An asset of a company's catalog, in one folder."""
+
     id: int
     company_id: int
     name: str

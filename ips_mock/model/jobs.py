@@ -114,6 +114,8 @@ class JobDefinition:
 
 @dataclass(slots=True)
 class TaskProgress:
+    """One task's progress as getActiveJobs reports it (``TaskProgress`` in the WSDL)."""
+
     task_type: str
     task_state: str
     num_processed: int

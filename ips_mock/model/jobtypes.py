@@ -35,6 +35,8 @@ class SourceItem:
 
 @dataclass(frozen=True)
 class JobType:
+    """What the fake knows of one job element: its type name, log plan, server defaults and sources."""
+
     element: str
     type_name: str
     log: LogPlan

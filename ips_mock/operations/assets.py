@@ -92,6 +92,8 @@ inside an item (``metadataArray``) is one field, kept or dropped whole."""
 
 @dataclass(frozen=True)
 class _Entry:
+    """One ``responseFieldArray`` or ``excludeFieldArray`` entry, split into where it applies and what it names."""
+
     scope: str | None
     """The Return field the entry starts with (``assetArray``), or None: it applies to the items of every one."""
     fields: tuple[str, ...]

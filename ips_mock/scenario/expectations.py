@@ -18,6 +18,8 @@ __all__ = ["Expectations"]
 
 @dataclass(frozen=True)
 class Expectations:
+    """A scenario's ``expect`` section: what a test must have seen happen (checked by ``verify``)."""
+
     calls: tuple[CallExpectation, ...] = ()
     jobs: tuple[JobExpectation, ...] = ()
     logs: tuple[LogExpectation, ...] = ()

@@ -47,6 +47,8 @@ class Page:
 
 @dataclass(frozen=True)
 class FolderNode:
+    """One folder of a getFolderTree answer, with its subfolders down to the requested depth."""
+
     folder: Folder
     has_subfolders: bool
     children: Sequence[FolderNode]
