@@ -12,8 +12,7 @@ import datetime as _dt
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Final, Literal, Protocol
+from typing import Final, Literal, Protocol
 
 from .errors import IpsMockError
 
@@ -49,45 +48,22 @@ class Freezer(Protocol):
     def shift(self, delta: _dt.timedelta) -> None: ...
 
 
-@dataclass
-class _Freezegun:
-    """freezegun's (or pytest-freezer's) active ``freeze_time``, seen through :class:`Freezer`."""
-
-    factory: Any
-    name: str = "freezegun"
-
-    def now(self) -> _dt.datetime:
-        return _dt.datetime.now(_dt.UTC)
-
-    def shift(self, delta: _dt.timedelta) -> None:
-        self.factory.tick(delta)
-
-
-@dataclass
-class _TimeMachine:
-    """time-machine's active traveller, seen through :class:`Freezer`."""
-
-    traveller: Any
-    name: str = "time-machine"
-
-    def now(self) -> _dt.datetime:
-        return _dt.datetime.now(_dt.UTC)
-
-    def shift(self, delta: _dt.timedelta) -> None:
-        self.traveller.shift(delta)
-
-
 def active_freezer() -> Freezer | None:
     """The freezer travelling right now, if any. Neither library is imported unless the test already did."""
+    # The adapters are imported only when a freezer is travelling, so a server (which has none) never loads them.
     freezegun_api = sys.modules.get("freezegun.api")
     if freezegun_api is not None and getattr(freezegun_api, "freeze_factories", None):
-        return _Freezegun(freezegun_api.freeze_factories[-1])
+        from .freezers import Freezegun
+
+        return Freezegun(freezegun_api.freeze_factories[-1])
     time_machine = sys.modules.get("time_machine")
     if time_machine is not None and time_machine.escape_hatch.is_travelling():
         # time-machine 3 calls its stack traveller_stack; 2.x called it coordinates_stack.
         stack = getattr(time_machine, "traveller_stack", None) or getattr(time_machine, "coordinates_stack", None)
         if stack:
-            return _TimeMachine(stack[-1])
+            from .freezers import TimeMachine
+
+            return TimeMachine(stack[-1])
     return None
 
 

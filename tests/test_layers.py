@@ -35,6 +35,7 @@ FORBIDDEN = {
     "scheduler": ("ips_mock.protocol", "ips_mock.service", "ips_mock.operations", "ips_mock.app", "lxml", "werkzeug"),
     "cron": ("ips_mock", "lxml", "werkzeug"),
     "clock": ("ips_mock.protocol", "ips_mock.model", "ips_mock.service", "ips_mock.scheduler", "lxml", "werkzeug"),
+    "freezers": ("ips_mock", "lxml", "werkzeug"),
     "errors": ("ips_mock", "lxml", "werkzeug"),
     "scenario": (
         "ips_mock.protocol",

@@ -45,6 +45,9 @@ NOT_FOR_SERVING = (
     "ips_mock.exports",
     "ips_mock.effects",
     "ips_mock.cron",
+    "ips_mock.operations.jobs",
+    "ips_mock.operations.assets",
+    "ips_mock.freezers",
     "cronsim",
     "werkzeug.routing",
     "importlib.metadata",
@@ -209,6 +212,55 @@ def test_serving_the_builtin_scenario_loads_no_yaml_schema_dashboard_or_recordin
     assert outcome["status"] == 200
     loaded = [m for m in outcome["modules"] if m.startswith(NOT_FOR_SERVING)]
     assert loaded == [], f"serving the built-in scenario imported {loaded}"
+
+
+def test_the_area_of_every_operation_is_the_area_whose_table_has_it() -> None:
+    """``operations.AREAS`` names each area's operations without importing it; each area module's table is the
+    truth it must match, name for name and in order."""
+    from ips_mock import operations
+    from ips_mock.operations import assets, company, jobs
+
+    modules = {"company": company, "jobs": jobs, "assets": assets}
+    assert set(operations.AREAS) == set(modules)
+    for area, module in modules.items():
+        assert operations.AREAS[area] == tuple(module.OPERATIONS), area
+        assert operations.area_table(area) is module.OPERATIONS
+        for name, handler in module.OPERATIONS.items():
+            assert operations.OPERATIONS[name] is handler, name
+    assert list(operations.OPERATIONS) == [name for module in modules.values() for name in module.OPERATIONS]
+    assert "getCompanyInfo" in operations.OPERATIONS
+    assert "noSuchOperation" not in operations.OPERATIONS
+    with pytest.raises(KeyError):
+        operations.OPERATIONS["noSuchOperation"]
+    with pytest.raises(KeyError):
+        operations.area_table("catalog")
+
+
+def test_each_area_binding_loads_with_the_first_request_for_one_of_its_operations() -> None:
+    result = _run(
+        """
+        import sys
+        from werkzeug.test import Client
+        from ips_mock import FakeIps
+        from ips_mock.testing import auth_header, build_envelope
+
+        client = Client(FakeIps())
+        areas = ("ips_mock.operations.jobs", "ips_mock.operations.assets")
+        for operation, params in [
+            ("getCompanyInfo", {"companyName": "Example"}),
+            ("getActiveJobs", {"companyHandle": "c|100"}),
+            ("getFolders", {"companyHandle": "c|100"}),
+        ]:
+            body = build_envelope(operation, params, headers=[auth_header()])
+            reply = client.post("/scene7/services/IpsApiService", data=body, headers={"Content-Type": "text/xml"})
+            print(operation, reply.status_code, [area in sys.modules for area in areas])
+        """
+    )
+    assert result.stdout.splitlines() == [
+        "getCompanyInfo 200 [False, False]",
+        "getActiveJobs 200 [True, False]",
+        "getFolders 200 [True, True]",
+    ]
 
 
 def test_version_option_in_a_fresh_process() -> None:

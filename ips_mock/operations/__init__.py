@@ -3,13 +3,16 @@
 This package is the only place below composition that imports both :mod:`ips_mock.protocol` and
 :mod:`ips_mock.service`; only this module touches the protocol (decode the Param, encode the Return). The area
 modules hold plain handlers (:mod:`.base`): adding an operation is a service method, a handler, and an entry in
-its area's table; its types are already described (:mod:`ips_mock.protocol.schema`) and its roles listed
-(:mod:`ips_mock.model.roles`).
+its area's table and its name in :data:`AREAS`; its types are already described (:mod:`ips_mock.protocol.schema`)
+and its roles listed (:mod:`ips_mock.model.roles`).
+
+An area's module is imported with the first request for one of its operations: a server answering only company
+requests never loads the job and asset bindings (nor the services and model parts only they use).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -23,21 +26,100 @@ from ..protocol.codec import decode, encode
 from ..protocol.schema import schema_for, wsdl_operations
 from ..protocol.transport import IpsRequest
 from ..service import IpsService
-from . import assets, company, jobs
 from .base import Call, Handler
 
-__all__ = ["AREAS", "OPERATIONS", "Call", "dispatch", "peek_params"]
+__all__ = ["AREAS", "OPERATIONS", "Call", "area_table", "dispatch", "peek_params"]
 
-AREAS: Final[Mapping[str, Mapping[str, Handler]]] = {
-    "company": company.OPERATIONS,
-    "jobs": jobs.OPERATIONS,
-    "assets": assets.OPERATIONS,
+AREAS: Final[Mapping[str, tuple[str, ...]]] = {
+    "company": ("checkLogin", "getCompanyInfo"),
+    "jobs": (
+        "submitJob",
+        "executeJob",
+        "getActiveJobs",
+        "getScheduledJobs",
+        "stopJob",
+        "pauseJob",
+        "resumeJob",
+        "deleteJob",
+        "getJobLogs",
+        "getJobLogDetails",
+        "getAssetJobLogs",
+    ),
+    "assets": (
+        "searchAssets",
+        "searchAssetsByMetadata",
+        "getAssetsByName",
+        "getAssets",
+        "getFolderTree",
+        "getFolders",
+        "createFolder",
+        "deleteFolder",
+        "deleteAsset",
+        "deleteAssets",
+        "renameAsset",
+        "moveAsset",
+        "moveAssets",
+        "getAssociatedAssets",
+    ),
 }
-"""Each IPS area's operation table; an operation belongs to exactly one area."""
+"""The operations of each IPS area's table (its module's ``OPERATIONS``), in table order; an operation belongs to
+exactly one area. Known without importing the area (a test checks it against the tables)."""
 
-OPERATIONS: Final[Mapping[str, Handler]] = {
-    name: handler for table in AREAS.values() for name, handler in table.items()
-}
+_AREA_OF: Final[Mapping[str, str]] = {name: area for area, names in AREAS.items() for name in names}
+
+
+def area_table(area: str) -> Mapping[str, Handler]:
+    """The operation table of ``area`` (a key of :data:`AREAS`), its module imported on the first call."""
+    if area == "company":
+        from . import company
+
+        return company.OPERATIONS
+    if area == "jobs":
+        from . import jobs
+
+        return jobs.OPERATIONS
+    if area == "assets":
+        from . import assets
+
+        return assets.OPERATIONS
+    raise KeyError(area)
+
+
+_HANDLERS: dict[str, Handler] = {}
+"""The handlers of the areas imported so far."""
+
+
+def _handler(operation: str) -> Handler | None:
+    handler = _HANDLERS.get(operation)
+    if handler is None:
+        area = _AREA_OF.get(operation)
+        if area is None:
+            return None
+        _HANDLERS.update(area_table(area))
+        handler = _HANDLERS[operation]
+    return handler
+
+
+class _Operations(Mapping[str, Handler]):
+    """Every operation's handler by name; names, membership and order need no area imported."""
+
+    def __getitem__(self, name: str) -> Handler:
+        handler = _handler(name)
+        if handler is None:
+            raise KeyError(name)
+        return handler
+
+    def __contains__(self, name: object) -> bool:
+        return name in _AREA_OF
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_AREA_OF)
+
+    def __len__(self) -> int:
+        return len(_AREA_OF)
+
+
+OPERATIONS: Final[Mapping[str, Handler]] = _Operations()
 """Every operation ips-mock models."""
 
 
@@ -70,7 +152,7 @@ def dispatch(
     """
     schema = schema_for(request.api_version)
     operation = request.operation
-    handler = OPERATIONS.get(operation)
+    handler = _HANDLERS.get(operation) or _handler(operation)
     param_type, result_type = schema.param(operation), schema.result(operation)
     modelled = handler is not None and param_type is not None and result_type is not None
     known = operation in wsdl_operations(request.api_version)
