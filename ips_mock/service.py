@@ -8,25 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .clock import LAST_INSTANT
 from .errors import IpsFault
 from .model import State
-from .model.behaviour import DEFAULT_BEHAVIOUR, Behaviour
 from .model.state import Retention
-from .scheduler import Misfire, Scheduler
 from .services.assets import AssetService
 from .services.company import CompanyService
 from .services.jobs import JobService, LogPage
 
+if TYPE_CHECKING:
+    from .model.behaviour import Behaviour
+    from .scheduler import Misfire, Scheduler
+
 __all__ = ["BehaviourChooser", "ClockOutOfRangeError", "ClockWentBackError", "IpsService", "LogPage"]
 
-BehaviourChooser = Callable[[str, str], Behaviour]
+BehaviourChooser = Callable[[str, str], "Behaviour"]
 """Picks the behaviour of a new job from its name and job element (scenario behaviours; default otherwise)."""
 
 
 def _default_behaviour(name: str, job_type: str) -> Behaviour:
+    from .model.behaviour import DEFAULT_BEHAVIOUR
+
     return DEFAULT_BEHAVIOUR
 
 
@@ -48,9 +53,24 @@ class IpsService(CompanyService, JobService, AssetService):
         if retention is not None:
             state.retention = retention
         self.zone = zone or ZoneInfo("America/Los_Angeles")
-        # Through self, so a behaviours chooser set later (as tests do) also decides follow-on runs.
-        self.scheduler = Scheduler(state, self.zone, misfire, lambda name, job_type: self.behaviours(name, job_type))
+        self._misfire: Misfire = misfire
         self.behaviours = behaviours
+        self._scheduler: Scheduler | None = None
+
+    @property
+    def scheduler(self) -> Scheduler:
+        """Made on first use: a fake that has never had anything scheduled (a server answering its first company
+        requests) does not import the job machinery."""
+        scheduler = self._scheduler
+        if scheduler is None:
+            from .scheduler import Scheduler
+
+            # Through self, so a behaviours chooser set later (as tests do) also decides follow-on runs.
+            scheduler = Scheduler(
+                self.state, self.zone, self._misfire, lambda name, job_type: self.behaviours(name, job_type)
+            )
+            self._scheduler = scheduler
+        return scheduler
 
     def observe(self, now: datetime) -> None:
         """Run everything due up to ``now``; refuse time that goes back behind what was already observed."""
@@ -66,7 +86,8 @@ class IpsService(CompanyService, JobService, AssetService):
                 "models; keep freezers before it"
             )
         self.state.observed = now
-        self.scheduler.run_until(now)
+        if self.state.events:  # nothing scheduled: nothing to run (and no scheduler to make)
+            self.scheduler.run_until(now)
 
 
 class ClockWentBackError(IpsFault):

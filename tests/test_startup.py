@@ -48,6 +48,9 @@ NOT_FOR_SERVING = (
     "ips_mock.operations.jobs",
     "ips_mock.operations.assets",
     "ips_mock.freezers",
+    "ips_mock.scheduler",
+    "ips_mock.model.behaviour",
+    "ips_mock.model.jobtypes",
     "cronsim",
     "werkzeug.routing",
     "importlib.metadata",
@@ -237,29 +240,39 @@ def test_the_area_of_every_operation_is_the_area_whose_table_has_it() -> None:
 
 
 def test_each_area_binding_loads_with_the_first_request_for_one_of_its_operations() -> None:
+    """The job and asset bindings arrive with their first request, the scheduler (and the job types and
+    behaviours it runs) with the job binding; a job submitted then runs on the clock as it always did."""
     result = _run(
         """
         import sys
+        from datetime import timedelta
         from werkzeug.test import Client
         from ips_mock import FakeIps
-        from ips_mock.testing import auth_header, build_envelope
+        from ips_mock.testing import auth_header, build_envelope, upload_urls_job
 
-        client = Client(FakeIps())
-        areas = ("ips_mock.operations.jobs", "ips_mock.operations.assets")
+        fake = FakeIps()
+        client = Client(fake)
+        lazy = ("ips_mock.operations.jobs", "ips_mock.operations.assets", "ips_mock.scheduler")
+        job = {"uploadUrlsJob": upload_urls_job(("http://images.example.net/a.jpg", "a.jpg"))}
         for operation, params in [
             ("getCompanyInfo", {"companyName": "Example"}),
             ("getActiveJobs", {"companyHandle": "c|100"}),
             ("getFolders", {"companyHandle": "c|100"}),
+            ("submitJob", {"companyHandle": "c|100", "jobName": "one", **job}),
         ]:
             body = build_envelope(operation, params, headers=[auth_header()])
             reply = client.post("/scene7/services/IpsApiService", data=body, headers={"Content-Type": "text/xml"})
-            print(operation, reply.status_code, [area in sys.modules for area in areas])
+            print(operation, reply.status_code, [name in sys.modules for name in lazy])
+        fake.advance(timedelta(minutes=5))
+        print(sorted(run.state.name for run in fake.state.runs.values()))
         """
     )
     assert result.stdout.splitlines() == [
-        "getCompanyInfo 200 [False, False]",
-        "getActiveJobs 200 [True, False]",
-        "getFolders 200 [True, True]",
+        "getCompanyInfo 200 [False, False, False]",
+        "getActiveJobs 200 [True, False, True]",
+        "getFolders 200 [True, True, True]",
+        "submitJob 200 [True, True, True]",
+        "['DONE']",
     ]
 
 

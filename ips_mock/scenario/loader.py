@@ -28,7 +28,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..clock import FIRST_INSTANT, LAST_INSTANT
 from ..errors import ScenarioError
 from ..model import Company, State, User
-from ..model.behaviour import Behaviour, ProgressStep
 from ..model.catalog import join_path
 from ..model.roles import Role
 from ..model.state import Retention
@@ -38,6 +37,7 @@ from .gc_pause import gc_paused
 if TYPE_CHECKING:
     import jsonschema
 
+    from ..model.behaviour import Behaviour
     from .schema_check import Check
     from .spec import AssetSeed, BehaviourRule, FaultRule, JobSeed, StubSpec, TimelineStep
 
@@ -231,7 +231,11 @@ class Scenario:
 
     def behaviour_for(self, job_name: str, job_type: str) -> Behaviour:
         rule = next((r for r in self.behaviours if r.matches(job_name, job_type)), None)
-        return rule.behaviour if rule is not None else Behaviour()
+        if rule is not None:
+            return rule.behaviour
+        from ..model.behaviour import Behaviour  # imported with the first job
+
+        return Behaviour()
 
     def error(self, path: FieldPath, message: str) -> ScenarioError:
         """A :class:`ScenarioError` located at ``path`` (for checks made when the scenario is put to use)."""
@@ -756,6 +760,7 @@ class _Builder:
         )
 
     def _behaviour(self, i: int, spec: Mapping[str, Any]) -> BehaviourRule:
+        from ..model.behaviour import Behaviour, ProgressStep
         from .spec import BehaviourRule
 
         at: list[str | int] = ["behaviours", i]

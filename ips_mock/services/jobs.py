@@ -7,20 +7,21 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..clock import LAST_INSTANT
 from ..errors import IpsFault
 from ..model import Company, User
-from ..model.behaviour import Behaviour
 from ..model.enums import ENUMS, JOB_LOG_TYPES
 from ..model.handles import JobHandle, parse_job_handle
 from ..model.jobs import JobDefinition, JobLog, JobLogDetail, Run, Trigger, TriggerState
 from ..model.jobspec import spec_problems
-from ..model.jobtypes import JOB_TYPES, SUBMITTABLE_JOB_TYPES, echo_spec
 from ..model.roles import ADMIN_ROLES
-from ..scheduler import Scheduler
 from .base import ServiceBase
+
+if TYPE_CHECKING:
+    from ..model.behaviour import Behaviour
+    from ..scheduler import Scheduler
 
 __all__ = ["JobService", "LogPage"]
 
@@ -39,8 +40,12 @@ class LogPage:
 
 
 class JobService(ServiceBase):
-    scheduler: Scheduler
     behaviours: Callable[[str, str], Behaviour]
+
+    @property
+    def scheduler(self) -> Scheduler:
+        """The job scheduler (:class:`ips_mock.service.IpsService` makes it on first use)."""
+        raise NotImplementedError
 
     def _companies(self, caller: User, handle: str | None) -> list[Company]:
         if handle is not None:
@@ -95,6 +100,8 @@ class JobService(ServiceBase):
             raise IpsFault.invalid_parameter(field, f"{instant.isoformat()} is out of range") from None
 
     def submit_job(self, caller: User, now: datetime, p: Mapping[str, Any]) -> str:
+        from ..model.jobtypes import JOB_TYPES, SUBMITTABLE_JOB_TYPES, echo_spec  # imported with the first job
+
         company = self.company(caller, p["companyHandle"])
         recipient = self._recipient(caller, company, p.get("userHandle"))
         name = p["jobName"]
