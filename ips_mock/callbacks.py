@@ -16,10 +16,11 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
-from .model.jobs import Notification
+if TYPE_CHECKING:
+    from .model.jobs import Notification
 
 __all__ = ["DEFAULT_CALLBACK_TIMEOUT", "CallbackPolicy", "deliver"]
 

@@ -21,7 +21,6 @@ from .clock import ClockMode, FakeClock
 from .errors import IpsFault
 from .journal import Exchange, Journal, JournalLimits
 from .model import State
-from .model.jobs import Notification
 from .model.state import Retention
 from .pipeline import DEFAULT_MAX_REQUEST_BYTES, HandlerError, TransportFault
 from .protocol.auth import Credentials
@@ -34,6 +33,7 @@ from .service import ClockWentBackError, IpsService
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
+    from .model.jobs import Notification
     from .playback import Playback
     from .scenario.spec import FaultAction
 

@@ -21,7 +21,7 @@ from .journal import Journal
 from .model import State
 from .model.catalog import Asset, asset_type_for
 from .model.handles import parse_job_handle
-from .model.jobs import RunState, TriggerState
+from .model.jobstates import RunState, TriggerState
 from .model.state import Retention
 from .operations import OPERATIONS
 from .protocol.codec import encode, from_mapping, in_namespace

@@ -6,10 +6,11 @@ caller decides the zone they are shown in.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
+
+from .jobstates import RunState, TriggerState
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -33,33 +34,6 @@ __all__ = [
     "run_name",
     "run_stamp",
 ]
-
-
-class RunState(enum.Enum):
-    """ActiveJob/state."""
-
-    UNKNOWN = "Unknown"
-    NEW = "New"
-    WAITING_CLIENT = "WaitingClient"
-    WAITING_COORDINATOR = "WaitingCoordinator"
-    RUNNING = "Running"
-    STOPPING = "Stopping"
-    DONE = "Done"
-
-    @property
-    def is_waiting(self) -> bool:
-        return self in (RunState.WAITING_CLIENT, RunState.WAITING_COORDINATOR)
-
-
-class TriggerState(enum.Enum):
-    """ScheduledJob/triggerState: Quartz's TriggerState names."""
-
-    NORMAL = "Normal"
-    PAUSED = "Paused"
-    COMPLETE = "Complete"
-    BLOCKED = "Blocked"
-    ERROR = "Error"
-    NONE = "None"
 
 
 @dataclass(slots=True)

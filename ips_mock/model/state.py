@@ -13,13 +13,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import Any, ClassVar, Final, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 from .catalog import Catalog
 from .company import Company
 from .handles import company_id_of
-from .jobs import JobDefinition, JobLog, LogRecord, Notification, Run, RunState
+from .jobstates import RunState
 from .user import User
+
+if TYPE_CHECKING:
+    from .jobs import JobDefinition, JobLog, LogRecord, Notification, Run
 
 __all__ = ["Dropped", "Event", "Retention", "State"]
 

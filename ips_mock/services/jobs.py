@@ -14,13 +14,14 @@ from ..errors import IpsFault
 from ..model import Company, User
 from ..model.enums import ENUMS, JOB_LOG_TYPES
 from ..model.handles import JobHandle, parse_job_handle
-from ..model.jobs import JobDefinition, JobLog, JobLogDetail, Run, Trigger, TriggerState
 from ..model.jobspec import spec_problems
+from ..model.jobstates import TriggerState
 from ..model.roles import ADMIN_ROLES
 from .base import ServiceBase
 
 if TYPE_CHECKING:
     from ..model.behaviour import Behaviour
+    from ..model.jobs import JobDefinition, JobLog, JobLogDetail, Run
     from ..scheduler import Scheduler
 
 __all__ = ["JobService", "LogPage"]
@@ -100,7 +101,9 @@ class JobService(ServiceBase):
             raise IpsFault.invalid_parameter(field, f"{instant.isoformat()} is out of range") from None
 
     def submit_job(self, caller: User, now: datetime, p: Mapping[str, Any]) -> str:
-        from ..model.jobtypes import JOB_TYPES, SUBMITTABLE_JOB_TYPES, echo_spec  # imported with the first job
+        # The job records and types, imported with the first job.
+        from ..model.jobs import JobDefinition, Trigger
+        from ..model.jobtypes import JOB_TYPES, SUBMITTABLE_JOB_TYPES, echo_spec
 
         company = self.company(caller, p["companyHandle"])
         recipient = self._recipient(caller, company, p.get("userHandle"))
