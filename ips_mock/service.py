@@ -17,13 +17,13 @@ from .model import State
 from .model.state import Retention
 from .services.assets import AssetService
 from .services.company import CompanyService
-from .services.jobs import JobService, LogPage
+from .services.jobs import JobService
 
 if TYPE_CHECKING:
     from .model.behaviour import Behaviour
     from .scheduler import Misfire, Scheduler
 
-__all__ = ["BehaviourChooser", "ClockOutOfRangeError", "ClockWentBackError", "IpsService", "LogPage"]
+__all__ = ["BehaviourChooser", "ClockOutOfRangeError", "ClockWentBackError", "IpsService"]
 
 BehaviourChooser = Callable[[str, str], "Behaviour"]
 """Picks the behaviour of a new job from its name and job element (scenario behaviours; default otherwise)."""

@@ -52,6 +52,7 @@ NOT_FOR_SERVING = (
     "ips_mock.model.behaviour",
     "ips_mock.model.jobtypes",
     "ips_mock.model.jobs",
+    "ips_mock.services.results",
     "cronsim",
     "werkzeug.routing",
     "importlib.metadata",

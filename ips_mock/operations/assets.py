@@ -15,7 +15,7 @@ from typing import Any, Final
 from urllib.parse import quote
 
 from ..model.catalog import Asset, Folder
-from ..services.assets import FolderNode, Outcome
+from ..services.results import FolderNode, Outcome
 from .base import Call, Handler
 
 __all__ = ["OPERATIONS"]

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..errors import IpsFault
 from ..model import Company, User
@@ -18,7 +17,10 @@ from ..model.catalog import MAX_FOLDER_DEPTH, Asset, Folder, folder_depth, join_
 from ..model.handles import asset_handle_parts, folder_handle_parts
 from .base import ServiceBase
 
-__all__ = ["AssetService", "FolderNode", "Outcome", "Page"]
+if TYPE_CHECKING:
+    from .results import FolderNode, Outcome, Page
+
+__all__ = ["AssetService"]
 
 MAX_RECORDS_PER_PAGE: Final = 1000
 _BAD_NAME: Final = re.compile(r"[/\\:*?\"<>|\x00-\x1f]")
@@ -35,33 +37,6 @@ _SORT_KEYS: Final[Mapping[str, Any]] = {
     "folder": lambda a: (a.folder, a.name.lower(), a.id),
     "filesize": lambda a: (a.size, a.id),
 }
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a search: the rows that matched before paging, and this page's assets."""
-
-    total_rows: int
-    assets: Sequence[Asset]
-
-
-@dataclass(frozen=True)
-class FolderNode:
-    """One folder of a getFolderTree answer, with its subfolders down to the requested depth."""
-
-    folder: Folder
-    has_subfolders: bool
-    children: Sequence[FolderNode]
-    """Empty below the requested depth (``has_subfolders`` still says whether there are more)."""
-    child_last_modified: datetime
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a batch operation (deleteAssets, moveAssets) did: one fault per asset it could not handle."""
-
-    success_count: int
-    errors: Sequence[tuple[str, IpsFault]]
 
 
 class AssetService(ServiceBase):
@@ -147,6 +122,8 @@ class AssetService(ServiceBase):
         return self._page(matches, p, default_sort="name")
 
     def _page(self, matches: list[Asset], p: Mapping[str, Any], *, default_sort: str) -> Page:
+        from .results import Page
+
         per_page = p.get("recordsPerPage")
         page = p.get("resultsPage")
         if per_page is not None and per_page < 1:
@@ -201,6 +178,8 @@ class AssetService(ServiceBase):
         return self._node(company, top, depth if 0 <= depth <= MAX_FOLDER_DEPTH else MAX_FOLDER_DEPTH, holding)
 
     def _node(self, company: Company, folder: Folder, depth: int, holding: set[str] | None) -> FolderNode:
+        from .results import FolderNode
+
         below = self.state.catalog.subfolders(company.id, folder.path)
         if holding is not None:
             below = [f for f in below if f.path in holding]
@@ -264,6 +243,8 @@ class AssetService(ServiceBase):
         self.state.catalog.remove(self.asset(company, p["assetHandle"]))
 
     def delete_assets(self, caller: User, p: Mapping[str, Any]) -> Outcome:
+        from .results import Outcome
+
         company = self.company(caller, p["companyHandle"])
         done, errors = 0, []
         for handle in p.get("assetHandleArray") or []:
@@ -295,6 +276,8 @@ class AssetService(ServiceBase):
         self._touch(asset, caller, now)
 
     def move_assets(self, caller: User, now: datetime, p: Mapping[str, Any]) -> Outcome:
+        from .results import Outcome
+
         company = self.company(caller, p["companyHandle"])
         done, errors = 0, []
         for move in p.get("assetMoveArray") or []:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -23,21 +22,13 @@ if TYPE_CHECKING:
     from ..model.behaviour import Behaviour
     from ..model.jobs import JobDefinition, JobLog, JobLogDetail, Run
     from ..scheduler import Scheduler
+    from .results import LogPage
 
-__all__ = ["JobService", "LogPage"]
+__all__ = ["JobService"]
 
 _LOCALE_RE: Final = re.compile(r"[a-z]{2}(-[A-Z]{2})?")
 MAX_RECORDS_PER_PAGE: Final = 1000
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class LogPage:
-    """One job log with the page of details getJobLogDetails returns."""
-
-    log: JobLog
-    total_rows: int
-    details: Sequence[JobLogDetail]
 
 
 class JobService(ServiceBase):
@@ -389,6 +380,8 @@ class JobService(ServiceBase):
 
     def job_log_details(self, caller: User, p: Mapping[str, Any]) -> list[LogPage]:
         """getJobLogDetails: the logs one job handle or original name selects, each with a page of details."""
+        from .results import LogPage
+
         company = self.company(caller, p["companyHandle"])
         logs: Iterable[JobLog]
         if (handle := p.get("jobHandle")) is not None:
