@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,13 @@ BehaviourChooser = Callable[[str, str], "Behaviour"]
 
 
 def _default_behaviour(name: str, job_type: str) -> Behaviour:
+    return _the_default_behaviour()
+
+
+@cache
+def _the_default_behaviour() -> Behaviour:
+    """Imported with the first run that needs it (a server with no job never does); cached, as it is asked for
+    every run."""
     from .model.behaviour import DEFAULT_BEHAVIOUR
 
     return DEFAULT_BEHAVIOUR

@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -231,11 +232,7 @@ class Scenario:
 
     def behaviour_for(self, job_name: str, job_type: str) -> Behaviour:
         rule = next((r for r in self.behaviours if r.matches(job_name, job_type)), None)
-        if rule is not None:
-            return rule.behaviour
-        from ..model.behaviour import Behaviour  # imported with the first job
-
-        return Behaviour()
+        return rule.behaviour if rule is not None else _behaviour_type()()
 
     def error(self, path: FieldPath, message: str) -> ScenarioError:
         """A :class:`ScenarioError` located at ``path`` (for checks made when the scenario is put to use)."""
@@ -474,6 +471,15 @@ def _check_schema(document: Any, errors: _Errors) -> None:
         if error.validator == "propertyNames":
             path = [*path, error.instance] if isinstance(error.instance, str) else path
         errors.add(path, _schema_message(error))
+
+
+@cache
+def _behaviour_type() -> type[Behaviour]:
+    """:class:`Behaviour`, imported with the first run that needs one (a server with no job never does); cached,
+    since a run's behaviour is chosen for every run."""
+    from ..model.behaviour import Behaviour
+
+    return Behaviour
 
 
 class _Builder:
