@@ -2,7 +2,9 @@
 
 The built-in scenario is read from its compiled form (``ips_mock/builtin/default.json``, made by
 ``tools/compile_builtin.py``) instead of through ruamel; ruamel, jsonschema, the scenario section classes, the
-dashboard, playback and recording are imported by the first thing that needs them. The checks of what a process
+dashboard, playback and recording are imported by the first thing that needs them, and so are the job and asset
+bindings (with the first request for one of their operations), the job records, types, behaviours and scheduler
+(with the first job or job request), and the freezer adapters (when a freezer travels). The checks of what a process
 imported run in fresh interpreters, where nothing else imported those modules first.
 """
 
