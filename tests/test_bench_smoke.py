@@ -44,11 +44,29 @@ def test_every_figure_runs_and_is_written_with_its_baseline(tmp_path: Path) -> N
     assert document["mode"] == "smoke"
     assert list(document["figures"]) == list(FIGURES)
     for key, figure in document["figures"].items():
-        # A number, not a check of it: per_test is a difference of two pytest runs, and in smoke mode (1 and 3
-        # tests) noise can make it negative.
+        # A number, not a check of it: in smoke mode a figure is one round of a few calls.
         assert math.isfinite(figure["value"]), key
         assert figure["baseline_label"], key
         low, high = figure["spread"]
         assert low <= figure["value"] <= high, key
     assert document["machine"]["packages"]["ips-mock"]
     assert [line.split()[0] for line in result.stdout.splitlines() if line[:1].isalpha()][2:] == list(FIGURES)
+
+
+def test_the_parts_of_per_test_run_only_when_asked_for(tmp_path: Path) -> None:
+    out = tmp_path / "parts.json"
+    result = subprocess.run(
+        [sys.executable, "bench/run.py", "--smoke", "--only", "per_test_parts", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(out.read_text())["figures"]
+    assert list(figures) == ["per_test_server", "per_test_fixture", "per_test_whole"]
+    for key, figure in figures.items():
+        assert figure["baseline_label"].startswith("pytest-httpserver"), key
+        assert figure["met"] is None, key  # a diagnostic: no target
+        assert figure["value"] > 0, key
+        assert figure["baseline"] > 0, key
