@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import threading
 import traceback
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from lxml import etree
 
@@ -22,7 +23,7 @@ from .errors import IpsFault
 from .journal import Exchange, Journal, JournalLimits
 from .model import State
 from .model.state import Retention
-from .pipeline import DEFAULT_MAX_REQUEST_BYTES, HandlerError, TransportFault
+from .pipeline import DEFAULT_MAX_REQUEST_BYTES, Backend, HandlerError, TransportFault
 from .protocol.auth import Credentials
 from .protocol.transport import IpsRequest
 from .protocol.xml import ParseLimits
@@ -97,8 +98,11 @@ class FakeIps:
         self.playback = playback if playback is not None else _scenario_playback(self.scenario)
         self.base_url: str | None = None
         """Where the fake is served over HTTP (set by the pytest plugin; set it yourself with ServerThread)."""
+        # The app reaches its fake through a weak reference: without the cycle fake -> app -> fake, a fake
+        # nobody holds any more (a finished test's) is freed at once by reference counting, not left to the
+        # cyclic collector, whose extra passes cost a test about as much as building the fake.
         self.app = IpsApp(
-            self,
+            cast(Backend, weakref.proxy(self)),
             max_request_bytes=max_request_bytes,
             parse_limits=parse_limits,
             journal=self.journal,

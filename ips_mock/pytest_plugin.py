@@ -172,6 +172,8 @@ def ips(request: pytest.FixtureRequest, ips_server: ServerThread) -> Generator[F
     request.node.stash[_FAKE] = (fake, options)
     yield fake
     session.switch.app = None
+    # The item lives as long as the session; the fake, its state and its journal need not.
+    del request.node.stash[_FAKE]
 
 
 _FAKE = pytest.StashKey["tuple[FakeIps, IpsMarker]"]()
