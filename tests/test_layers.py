@@ -57,6 +57,7 @@ FORBIDDEN = {
         "ips_mock.scenario",
     ),
     "server": ("ips_mock",),
+    "wsgi": ("ips_mock",),  # what the endpoints read of a request: werkzeug's functions only
     "dashboard": ("ips_mock",),  # static files and their route: the page reaches the fake only through the admin API
 }
 
