@@ -12,14 +12,18 @@ import contextlib
 import io
 import queue
 import re
+import selectors
 import socket
 import socketserver
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import unquote, urlsplit
 
+from werkzeug.exceptions import InternalServerError
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
 if TYPE_CHECKING:
@@ -108,6 +112,29 @@ class _Replay(io.RawIOBase):
         return self._rest.readinto1(buffer)  # no more than one read: never wait for bytes not yet sent
 
 
+_CONNECTION_DROPPED: Final = (ConnectionError, socket.timeout)
+"""What werkzeug's ``run_wsgi`` takes as the client having gone (no TLS here, so no SSL end-of-file)."""
+
+
+def _wsgi_encoding_dance(text: str) -> str:
+    """A string as WSGI carries it: its UTF-8 bytes as latin-1 text (werkzeug's ``_wsgi_encoding_dance``)."""
+    return text if text.isascii() else text.encode().decode("latin1")
+
+
+def _drain(handler: WSGIRequestHandler) -> None:
+    """What werkzeug does after a reply: read and discard what the client still sends (pausing 10 ms at most),
+    so that a client whose body was left unread sees the reply rather than a reset connection."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(handler.connection, selectors.EVENT_READ)
+        total_size = total_reads = 0
+        while selector.select(timeout=0.01):
+            data = handler.rfile.read(10_000_000)
+            total_size += len(data)
+            total_reads += 1
+            if not data or total_size >= 10_000_000_000 or total_reads > 1000:
+                break
+
+
 def _body_length(headers: list[tuple[str, str]]) -> int:
     """The announced body length of a plain head: Content-Length, 0 when absent; -1 when the length is not a
     single plain number or the body is chunked (then it is never taken as arrived)."""
@@ -120,8 +147,8 @@ def _body_length(headers: list[tuple[str, str]]) -> int:
 
 
 class _GuardedRequestHandler(WSGIRequestHandler):
-    """werkzeug's handler with a deadline on reading the request, no access log unless asked, and the plain
-    request heads clients send read without the email package (see :meth:`handle_one_request`)."""
+    """werkzeug's handler with a deadline on reading the request, no access log unless asked, and a short way
+    for the plain requests clients send (see :meth:`handle_one_request`)."""
 
     read_timeout: float = DEFAULT_READ_TIMEOUT
     log_requests: bool = False
@@ -148,6 +175,10 @@ class _GuardedRequestHandler(WSGIRequestHandler):
                 self._send_timeout()
 
     def send_response(self, code: int, message: str | None = None) -> None:
+        self._reply_starts()
+        super().send_response(code, message)
+
+    def _reply_starts(self) -> None:
         self._responded = self._reader.draining = True
         if self._request_bytes >= 0 and self._reader.received == self._request_bytes:
             # Exactly this request has arrived, and the client waits for the answer: nothing will be left to
@@ -156,14 +187,14 @@ class _GuardedRequestHandler(WSGIRequestHandler):
             # request: the connection's thread woke again, competing for the interpreter, while the client went on.
             with contextlib.suppress(OSError):  # the client is gone already: writing the answer will say so
                 self.connection.shutdown(socket.SHUT_RD)
-        super().send_response(code, message)
 
     def handle_one_request(self) -> None:
         """Serve one request. http.server reads the header block with the email package's parser: two fifths of
         the server's work for a small request. A plain head (GET or POST, HTTP/1.x, a path, printable ASCII
         ``Name: value`` lines within modest bounds, no Expect) is read here into the same ``HTTPMessage``, with
-        the state ``parse_request`` would set; any other head is handed back to http.server, from its first
-        byte, to be read and answered (or refused) as before."""
+        the state ``parse_request`` would set, and, when its body has a known length, served by
+        :meth:`_run_plain`; any other head is handed back to http.server, from its first byte, to be read and
+        answered (or refused) as before. ``tests/test_server_heads.py`` compares the two ways byte for byte."""
         self._request_bytes = -1
         head: list[bytes] = []
         plain = self._read_plain_head(head) if self.read_plain_heads else None
@@ -189,13 +220,149 @@ class _GuardedRequestHandler(WSGIRequestHandler):
         length = _body_length(headers)
         self._request_bytes = sum(map(len, head)) + length if length >= 0 else -1
         try:  # what http.server does once it has parsed a request (werkzeug answers every method in run_wsgi)
-            self.run_wsgi()
+            if length >= 0:  # a body of known length (not chunked): the short way
+                self._run_plain(headers)
+            else:
+                self.run_wsgi()
             self.wfile.flush()
             # werkzeug's reply said "Connection: close": no other request comes on this connection.
             self.close_connection = True
         except TimeoutError as exc:
             self.log_error("Request timed out: %r", exc)
             self.close_connection = True
+
+    def _run_plain(self, headers: list[tuple[str, str]]) -> None:
+        """werkzeug's ``run_wsgi`` for a plain request, in fewer steps: the environ built from the head as
+        ``make_environ`` builds it, and a reply the app gives as a list written in one piece (head and body)
+        with the same bytes. Streamed replies, errors, chunking and the drain are as werkzeug's."""
+        self.environ = environ = self._plain_environ(headers)
+        status_set: str | None = None
+        headers_set: list[tuple[str, str]] | None = None
+        head_sent = False
+        chunked = False
+
+        def head(status: str, response_headers: list[tuple[str, str]]) -> bytes:
+            """The bytes send_response, send_header and end_headers would send, as werkzeug's write sends them."""
+            nonlocal chunked
+            try:
+                code_text, message = status.split(None, 1)
+            except ValueError:
+                code_text, message = status, ""
+            code = int(code_text)
+            self.log_request(code)
+            self._reply_starts()
+            lines = [
+                f"{self.protocol_version} {code} {message}\r\n",
+                f"Server: {self.version_string()}\r\n",
+                f"Date: {self.date_time_string()}\r\n",
+            ]
+            lines += [f"{key}: {value}\r\n" for key, value in response_headers]
+            keys = {key.lower() for key, _ in response_headers}
+            if not ("content-length" in keys or 100 <= code < 200 or code in {204, 304}):
+                chunked = True
+                lines.append("Transfer-Encoding: chunked\r\n")
+            lines.append("Connection: close\r\n\r\n")
+            self.close_connection = True
+            return "".join(lines).encode("latin-1", "strict")
+
+        def write(data: bytes) -> None:
+            nonlocal head_sent
+            assert status_set is not None, "write() before start_response"
+            assert headers_set is not None, "write() before start_response"
+            out = b""
+            if not head_sent:
+                head_sent = True
+                out = head(status_set, headers_set)
+            assert isinstance(data, bytes), "applications must write bytes"
+            if data:
+                out += b"%x\r\n%s\r\n" % (len(data), data) if chunked else data
+            self.wfile.write(out)
+
+        def start_response(
+            status: str, response_headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], None]:
+            nonlocal status_set, headers_set
+            if exc_info:
+                try:
+                    if head_sent:
+                        raise exc_info[1].with_traceback(exc_info[2])
+                finally:
+                    exc_info = None
+            elif headers_set:  # as werkzeug's: a reply that set no headers may be set again
+                raise AssertionError("Headers already set")
+            status_set, headers_set = status, response_headers
+            return write
+
+        def execute(app: WSGIApplication) -> None:
+            reply = app(environ, start_response)
+            try:
+                if isinstance(reply, list | tuple) and not head_sent:
+                    write(b"".join(reply))  # head and body in one send
+                else:
+                    for data in reply:
+                        write(data)
+                    if not head_sent:
+                        write(b"")
+                if chunked:
+                    self.wfile.write(b"0\r\n\r\n")
+            finally:
+                if self._reader.received != self._request_bytes:
+                    _drain(self)  # what the app left unread, so that the client reads the reply
+                if hasattr(reply, "close"):
+                    reply.close()
+
+        try:
+            execute(self.server.app)
+        except _CONNECTION_DROPPED as exc:
+            self.connection_dropped(exc, environ)
+        except Exception as exc:  # as werkzeug: a 500 page if nothing was sent yet, and the traceback logged
+            if self.server.passthrough_errors:
+                raise
+            try:
+                if not head_sent:
+                    status_set = headers_set = None
+                execute(InternalServerError())
+            except Exception:
+                pass
+            from werkzeug.debug.tbtools import DebugTraceback
+
+            self.server.log("error", f"Error on request:\n{DebugTraceback(exc).render_traceback_text()}")
+
+    def _plain_environ(self, headers: list[tuple[str, str]]) -> WSGIEnvironment:
+        """``make_environ``'s environ for a plain head (a path target, no TLS, no chunked body)."""
+        url = urlsplit(self.path)
+        environ: WSGIEnvironment = {
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": self.rfile,
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": self.server.multithread,
+            "wsgi.multiprocess": self.server.multiprocess,
+            "wsgi.run_once": False,
+            "werkzeug.socket": self.connection,
+            "SERVER_SOFTWARE": self.server_version,
+            "REQUEST_METHOD": self.command,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": _wsgi_encoding_dance(unquote(url.path)),
+            "QUERY_STRING": _wsgi_encoding_dance(url.query),
+            "REQUEST_URI": _wsgi_encoding_dance(self.path),
+            "RAW_URI": _wsgi_encoding_dance(self.path),
+            "REMOTE_ADDR": self.address_string(),
+            "REMOTE_PORT": self.port_integer(),
+            "SERVER_NAME": self.server.server_address[0],
+            "SERVER_PORT": str(self.server.server_address[1]),
+            "SERVER_PROTOCOL": self.request_version,
+        }
+        for name, value in headers:
+            if "_" in name:
+                continue  # as werkzeug: such a header could pass itself off as another
+            key = name.upper().replace("-", "_")
+            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                key = f"HTTP_{key}"
+                if key in environ:
+                    value = f"{environ[key]},{value}"
+            environ[key] = value
+        return environ
 
     def _read_plain_head(self, head: list[bytes]) -> tuple[str, str, str, list[tuple[str, str]]] | None:
         """The request line and headers of a plain head, each line read appended to ``head``; None as soon as

@@ -8,6 +8,7 @@ plain reading switched off.
 from __future__ import annotations
 
 import json
+import re
 import socket
 from collections.abc import Iterable
 from typing import Any
@@ -59,12 +60,18 @@ def server() -> Iterable[ServerThread]:
         yield running
 
 
+def _without_date(response: bytes) -> bytes:
+    return re.sub(rb"\r\nDate: [^\r]*", b"", response, count=1)
+
+
 def _both_ways(server: ServerThread, request: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
-    direct = _answer(_exchange(server.port, request))
+    """The reply read by the plain way and by http.server and werkzeug's run_wsgi, the same but for the Date."""
+    direct = _exchange(server.port, request)
     with monkeypatch.context() as patch:
         patch.setattr(_GuardedRequestHandler, "read_plain_heads", False)
-        through_http_server = _answer(_exchange(server.port, request))
-    return direct, through_http_server
+        through_http_server = _exchange(server.port, request)
+    assert _without_date(direct) == _without_date(through_http_server)
+    return _answer(direct), _answer(through_http_server)
 
 
 _TOKEN = st.text(
@@ -168,3 +175,90 @@ def test_a_body_the_app_left_unread_is_still_drained_so_the_client_reads_the_ans
         response = _exchange(running.port, b"POST /x HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
     assert response.startswith(b"HTTP/1.1 413")
     assert response.endswith(b"big\n")
+
+
+def _listed(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "5")])
+    return [b"he", b"llo"]
+
+
+def _streamed_without_length(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    yield b"chunk one"
+    yield b""
+    yield b"chunk two"
+
+
+def _written(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    write = start_response("201 Created", [("Content-Length", "6")])
+    write(b"wri")
+    return [b"tten"[:3]]
+
+
+def _no_content(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    start_response("204 No Content", [])
+    return []
+
+
+def _bare_status(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    start_response("299", [("Content-Length", "0")])
+    return [b""]
+
+
+def _fails_before_replying(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    raise RuntimeError("the app broke")
+
+
+def _fails_then_replies(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    start_response("200 OK", [("Content-Length", "2")])
+    try:
+        raise ValueError("half way")
+    except ValueError:
+        import sys
+
+        start_response("503 Service Unavailable", [("Content-Length", "4")], sys.exc_info())
+    return [b"down"]
+
+
+def _fails_while_streaming(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    start_response("200 OK", [])
+    yield b"partial"
+    raise RuntimeError("mid-stream")
+
+
+def _fails_while_streaming_with_headers(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    yield b"partial"
+    raise RuntimeError("mid-stream")
+
+
+def _streamed_with_length(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    start_response("200 OK", [("Content-Length", "8")])
+    yield b"str"
+    yield b"eamed"
+
+
+@pytest.mark.parametrize(
+    "app",
+    [
+        _listed,
+        _streamed_with_length,
+        _fails_while_streaming_with_headers,
+        _streamed_without_length,
+        _written,
+        _no_content,
+        _bare_status,
+        _fails_before_replying,
+        _fails_then_replies,
+        _fails_while_streaming,
+    ],
+)
+@pytest.mark.parametrize("method", [b"GET", b"POST"])
+def test_every_kind_of_reply_goes_out_as_werkzeug_sends_it(
+    app: Any, method: bytes, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request = method + b" /x HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n"
+    with ServerThread(app, read_timeout=2.0) as running:
+        direct, through_http_server = _both_ways(running, request, monkeypatch)
+    assert direct == through_http_server
+    assert direct[0]  # a status line came
