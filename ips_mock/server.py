@@ -157,6 +157,8 @@ class _GuardedRequestHandler(WSGIRequestHandler):
     _reader: _DeadlineReader
     _responded: bool = False
     _request_bytes: int = -1
+    _server_named: bool | None = None
+    """While a reply's head is being written: whether the application named the server (None: no head open)."""
     """The size of a plain request, head and announced body; -1: unknown (the response drains as werkzeug's)."""
 
     def setup(self) -> None:
@@ -175,8 +177,24 @@ class _GuardedRequestHandler(WSGIRequestHandler):
                 self._send_timeout()
 
     def send_response(self, code: int, message: str | None = None) -> None:
+        # http.server's, except that the server names itself at the end of the head, and only if the application
+        # did not (ips-mock's app says "Server: ips-mock"): one Server header, not two.
         self._reply_starts()
-        super().send_response(code, message)
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Date", self.date_time_string())
+        self._server_named = False
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if self._server_named is False and keyword.lower() == "server":
+            self._server_named = True
+        super().send_header(keyword, value)
+
+    def end_headers(self) -> None:
+        if self._server_named is False:
+            super().send_header("Server", self.version_string())
+        self._server_named = None
+        super().end_headers()
 
     def _reply_starts(self) -> None:
         self._responded = self._reader.draining = True
@@ -251,17 +269,16 @@ class _GuardedRequestHandler(WSGIRequestHandler):
             code = int(code_text)
             self.log_request(code)
             self._reply_starts()
-            lines = [
-                f"{self.protocol_version} {code} {message}\r\n",
-                f"Server: {self.version_string()}\r\n",
-                f"Date: {self.date_time_string()}\r\n",
-            ]
+            lines = [f"{self.protocol_version} {code} {message}\r\n", f"Date: {self.date_time_string()}\r\n"]
             lines += [f"{key}: {value}\r\n" for key, value in response_headers]
             keys = {key.lower() for key, _ in response_headers}
             if not ("content-length" in keys or 100 <= code < 200 or code in {204, 304}):
                 chunked = True
                 lines.append("Transfer-Encoding: chunked\r\n")
-            lines.append("Connection: close\r\n\r\n")
+            lines.append("Connection: close\r\n")
+            if "server" not in keys:  # as end_headers: the server names itself when the app did not
+                lines.append(f"Server: {self.version_string()}\r\n")
+            lines.append("\r\n")
             self.close_connection = True
             return "".join(lines).encode("latin-1", "strict")
 

@@ -8,6 +8,7 @@ plain reading switched off.
 from __future__ import annotations
 
 import json
+import platform
 import re
 import socket
 from collections.abc import Iterable
@@ -262,3 +263,21 @@ def test_every_kind_of_reply_goes_out_as_werkzeug_sends_it(
         direct, through_http_server = _both_ways(running, request, monkeypatch)
     assert direct == through_http_server
     assert direct[0]  # a status line came
+
+
+@pytest.mark.parametrize("plain", [True, False], ids=["plain", "through-http-server"])
+def test_a_reply_names_its_server_once(plain: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ips_mock import FakeIps
+
+    monkeypatch.setattr(_GuardedRequestHandler, "read_plain_heads", plain)
+    with ServerThread(FakeIps()) as running:
+        ips = _exchange(running.port, b"GET /scene7/services/IpsApiService HTTP/1.1\r\nHost: h\r\n\r\n")
+    with ServerThread(_listed) as running:
+        other = _exchange(running.port, b"GET /x HTTP/1.1\r\nHost: h\r\n\r\n")
+
+    def servers(response: bytes) -> list[bytes]:
+        head = response.partition(b"\r\n\r\n")[0].split(b"\r\n")
+        return [line for line in head if line.lower().startswith(b"server:")]
+
+    assert servers(ips) == [b"Server: ips-mock"]  # the app's; the server does not name itself again
+    assert servers(other) == [f"Server: ips-mock Python/{platform.python_version()}".encode()]
