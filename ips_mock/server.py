@@ -157,9 +157,9 @@ class _GuardedRequestHandler(WSGIRequestHandler):
     _reader: _DeadlineReader
     _responded: bool = False
     _request_bytes: int = -1
+    """The size of a plain request, head and announced body; -1: unknown (the response drains as werkzeug's)."""
     _server_named: bool | None = None
     """While a reply's head is being written: whether the application named the server (None: no head open)."""
-    """The size of a plain request, head and announced body; -1: unknown (the response drains as werkzeug's)."""
 
     def setup(self) -> None:
         super().setup()
@@ -225,16 +225,13 @@ class _GuardedRequestHandler(WSGIRequestHandler):
         self.raw_requestline = head[0]
         self.requestline = head[0][:-2].decode("ascii")
         self.command, self.path, self.request_version = method, target, version
-        self.close_connection = not (version == "HTTP/1.1" and self.protocol_version >= "HTTP/1.1")
+        # werkzeug's reply says "Connection: close" whatever the client asked: no other request comes on this
+        # connection (http.server would wait for one, up to the read deadline).
+        self.close_connection = True
         message = self.MessageClass()
         for name, value in headers:
             message.set_raw(name, value)
         self.headers = message
-        connection = message.get("Connection", "").lower()
-        if connection == "close":
-            self.close_connection = True
-        elif connection == "keep-alive" and self.protocol_version >= "HTTP/1.1":
-            self.close_connection = False
         length = _body_length(headers)
         self._request_bytes = sum(map(len, head)) + length if length >= 0 else -1
         try:  # what http.server does once it has parsed a request (werkzeug answers every method in run_wsgi)
@@ -243,11 +240,8 @@ class _GuardedRequestHandler(WSGIRequestHandler):
             else:
                 self.run_wsgi()
             self.wfile.flush()
-            # werkzeug's reply said "Connection: close": no other request comes on this connection.
-            self.close_connection = True
         except TimeoutError as exc:
             self.log_error("Request timed out: %r", exc)
-            self.close_connection = True
 
     def _run_plain(self, headers: list[tuple[str, str]]) -> None:
         """werkzeug's ``run_wsgi`` for a plain request, in fewer steps: the environ built from the head as
