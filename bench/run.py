@@ -252,8 +252,7 @@ def pytest_sessionfinish(session):
 the process's, so it counts the server thread too."""
 
 
-_PER_TEST_HEADER = """import pytest
-import requests
+_PER_TEST_HEADER = """import requests
 
 BODY = {body!r}
 REPLY = {reply!r}

@@ -273,7 +273,6 @@ class _GuardedRequestHandler(WSGIRequestHandler):
             if "server" not in keys:  # as end_headers: the server names itself when the app did not
                 lines.append(f"Server: {self.version_string()}\r\n")
             lines.append("\r\n")
-            self.close_connection = True
             return "".join(lines).encode("latin-1", "strict")
 
         def write(data: bytes) -> None:

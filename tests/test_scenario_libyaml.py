@@ -124,27 +124,27 @@ def _read(text: str) -> list[tuple[str, Any]] | str:
         return str(exc)
 
 
-@pytest.mark.parametrize("name", ERRORS)
-def test_errors_are_worded_as_ruamels_parser_words_them(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = ERRORS[name]
+def _errors_both_ways(text: str, limits: ScenarioLimits, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """The error reading ``text`` gives from libyaml's events, then from ruamel's own parser."""
     with pytest.raises(ScenarioError) as from_events:
-        parse_yaml(text, "x.yaml", DEFAULT_SCENARIO_LIMITS)
+        parse_yaml(text, "x.yaml", limits)
     monkeypatch.setattr(libyaml_events, "_CParser", None)
     with pytest.raises(ScenarioError) as from_ruamel:
-        parse_yaml(text, "x.yaml", DEFAULT_SCENARIO_LIMITS)
-    assert str(from_events.value) == str(from_ruamel.value)
+        parse_yaml(text, "x.yaml", limits)
+    return str(from_events.value), str(from_ruamel.value)
+
+
+@pytest.mark.parametrize("name", ERRORS)
+def test_errors_are_worded_as_ruamels_parser_words_them(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from_events, from_ruamel = _errors_both_ways(ERRORS[name], DEFAULT_SCENARIO_LIMITS, monkeypatch)
+    assert from_events == from_ruamel
 
 
 def test_a_document_past_the_node_limit_is_refused_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
-    limits = ScenarioLimits(max_nodes=50)
     text = "".join(f"k{i}: v{i}\n" for i in range(40))
-    with pytest.raises(ScenarioError) as from_events:
-        parse_yaml(text, "x.yaml", limits)
-    monkeypatch.setattr(libyaml_events, "_CParser", None)
-    with pytest.raises(ScenarioError) as from_ruamel:
-        parse_yaml(text, "x.yaml", limits)
-    assert str(from_events.value) == str(from_ruamel.value)
-    assert "limit ScenarioLimits.max_nodes" in str(from_events.value)
+    from_events, from_ruamel = _errors_both_ways(text, ScenarioLimits(max_nodes=50), monkeypatch)
+    assert from_events == from_ruamel
+    assert "limit ScenarioLimits.max_nodes" in from_events
 
 
 BAD_SCENARIO = """\

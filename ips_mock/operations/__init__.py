@@ -152,7 +152,7 @@ def dispatch(
     """
     schema = schema_for(request.api_version)
     operation = request.operation
-    handler = _HANDLERS.get(operation) or _handler(operation)
+    handler = _handler(operation)
     param_type, result_type = schema.param(operation), schema.result(operation)
     modelled = handler is not None and param_type is not None and result_type is not None
     known = operation in wsdl_operations(request.api_version)
