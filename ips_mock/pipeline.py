@@ -18,11 +18,11 @@ journal always run. The pipeline knows no job rules: those are behind :class:`Ba
 
 from __future__ import annotations
 
-import gzip
 import logging
 import socket
 import time
 import traceback
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -45,7 +45,7 @@ from .protocol.transport import (
     transport_for,
 )
 from .protocol.xml import DEFAULT_PARSE_LIMITS, ParseLimits, parse_xml
-from .wsgi import HttpRequest
+from .wsgi import HttpRequest, IncompleteBody
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -64,7 +64,6 @@ __all__ = [
 log = logging.getLogger("ips_mock")
 
 DEFAULT_MAX_REQUEST_BYTES: Final = 10 * 1024 * 1024
-_READ_CHUNK: Final = 64 * 1024
 EXCHANGES_ENVIRON_KEY: Final = "ips_mock.exchanges"
 """When the WSGI environ holds a list under this key, the journal stage appends the request's exchange to it
 (how a server's request log learns the operation, caller and outcome of what it served)."""
@@ -206,13 +205,12 @@ class Pipeline:
         limit = self.max_request_bytes
         if (length := p.http.content_length) is not None and length > limit:
             raise _too_big(limit)
-        # In pieces, so a client that announces a large body and stalls holds only what it has sent.
-        chunks, size = [], 0
-        while size <= limit and (chunk := p.http.stream.read(min(_READ_CHUNK, limit + 1 - size))):
-            chunks.append(chunk)
-            size += len(chunk)
-        p.body = p.exchange.request_body = b"".join(chunks)
-        if size > limit:
+        try:
+            p.body = p.exchange.request_body = p.http.read_body(limit)
+        except IncompleteBody as cut:  # the client went away, or sent less than it said
+            p.exchange.request_body = cut.received
+            raise IpsFault.invalid_request_xml(str(cut)) from None
+        if len(p.body) > limit:
             raise _too_big(limit)
         if (p.http.header("Content-Encoding") or "").lower() == "gzip":
             raise IpsFault.invalid_request_xml("Compressed requests are not supported; send the body uncompressed")
@@ -280,7 +278,7 @@ class Pipeline:
         content_type = p.transport.content_type
         p.exchange.reply_body, p.exchange.reply_content_type = body, content_type
         if _wants_gzip(p.http, p.credentials):
-            sent = gzip.compress(body, mtime=0)
+            sent = _gzip(body)
             headers = [("Content-Type", content_type), ("Content-Length", str(len(sent))), ("Content-Encoding", "gzip")]
         else:
             sent, headers = body, [("Content-Type", content_type), ("Content-Length", str(len(body)))]
@@ -361,6 +359,16 @@ STAGES: Final[tuple[Stage, ...]] = REQUEST_STAGES + REPLY_STAGES
 
 def _too_big(limit: int) -> IpsFault:
     return IpsFault.invalid_request_xml(f"The request body exceeds the limit of {limit} bytes")
+
+
+def _gzip(body: bytes) -> bytes:
+    """``body`` gzipped at zlib's default level (as the Java servers that answer IPS compress), with no timestamp.
+
+    The window and the hash table are sized to the body: zlib's defaults allocate and clear about 256 KB on
+    every call, which was most of what compressing a small reply cost."""
+    bits = min(15, max(9, (len(body) - 1).bit_length()))
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 16 + bits, bits - 7)
+    return compressor.compress(body) + compressor.flush()
 
 
 def _wants_gzip(request: HttpRequest, options: Credentials) -> bool:

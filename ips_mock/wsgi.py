@@ -9,31 +9,45 @@ same results; the other endpoints (WSDL pages, downloads) keep werkzeug's ``Requ
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import IO, TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final
 
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_options_header
 from werkzeug.sansio.utils import get_current_url, get_host
-from werkzeug.wsgi import get_content_length, get_input_stream
+from werkzeug.wsgi import get_content_length
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
-__all__ = ["HttpRequest"]
+__all__ = ["HttpRequest", "IncompleteBody"]
 
 _UNPREFIXED: Final = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+_READ_CHUNK: Final = 64 * 1024
+_UNREAD: Final = -2
+"""``HttpRequest._length`` before Content-Length is read (None means there is none)."""
+
+
+class IncompleteBody(Exception):
+    """The input ended before the body its Content-Length announced had come, or reading it failed."""
+
+    def __init__(self, received: bytes, announced: int | None) -> None:
+        of = f" of the {announced} its Content-Length announced" if announced is not None else ""
+        super().__init__(f"The request body broke off after {len(received)} bytes{of}")
+        self.received = received
+        """The bytes that did come."""
+        self.announced = announced
 
 
 class HttpRequest:
     """A request posted to an IPS endpoint, read from its WSGI environ as werkzeug's ``Request`` reads it."""
 
-    __slots__ = ("_stream", "environ", "method", "path")
+    __slots__ = ("_length", "environ", "method", "path")
 
     def __init__(self, environ: WSGIEnvironment) -> None:
         self.environ = environ
         self.method: str = environ.get("REQUEST_METHOD", "GET").upper()
         self.path = "/" + _wsgi_text(environ.get("PATH_INFO") or "").lstrip("/")
-        self._stream: IO[bytes] | None = None
+        self._length: int | None = _UNREAD
 
     def header(self, name: str) -> str | None:
         """A request header's value (``Content-Type``, ``SOAPAction``…), or None when it was not sent."""
@@ -43,15 +57,42 @@ class HttpRequest:
 
     @property
     def content_length(self) -> int | None:
-        return get_content_length(self.environ)
+        """Content-Length as werkzeug reads it: None when absent or chunked, 0 when not a number."""
+        if self._length == _UNREAD:
+            self._length = get_content_length(self.environ)
+        return self._length
 
-    @property
-    def stream(self) -> IO[bytes]:
-        """The body, never read past its Content-Length (empty when no length was sent and the server does not
-        mark its input as terminated). The same stream every time: reads go on where the last one stopped."""
-        if self._stream is None:
-            self._stream = get_input_stream(self.environ)
-        return self._stream
+    def read_body(self, limit: int) -> bytes:
+        """The body as werkzeug's ``get_input_stream`` bounds it (never past Content-Length; empty when no length
+        was sent, unless the server marks its input as terminated), but no more than ``limit + 1`` bytes: a
+        caller refusing bodies over ``limit`` needs no more to know. Read in pieces, so a client that announces
+        a large body and stalls holds only what it has sent. Raises :class:`IncompleteBody` when the input ends
+        or fails short of Content-Length (werkzeug raises ``ClientDisconnected`` there).
+
+        Read once per request: werkzeug's ``LimitedStream`` and its ``io`` machinery cost more than the read."""
+        stream = self.environ["wsgi.input"]
+        length = self.content_length
+        terminated = "wsgi.input_terminated" in self.environ
+        if terminated:
+            wanted = limit + 1
+        elif length is None:
+            return b""
+        else:
+            wanted = min(length, limit + 1)
+        chunks: list[bytes] = []
+        size = 0
+        while size < wanted:
+            try:
+                chunk = stream.read(min(_READ_CHUNK, wanted - size))
+            except (OSError, ValueError) as exc:  # e.g. a chunked body that breaks its own encoding
+                raise IncompleteBody(b"".join(chunks), length) from exc
+            if not chunk:
+                if terminated:
+                    break
+                raise IncompleteBody(b"".join(chunks), length)
+            chunks.append(chunk)
+            size += len(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     def content_type_param(self, name: str) -> str | None:
         """A parameter of the Content-Type header (SOAP 1.2's ``action``)."""

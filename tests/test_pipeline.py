@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gzip
 import re
+import socket
 
-from werkzeug.test import Client
+from werkzeug.test import Client, EnvironBuilder, run_wsgi_app
 
-from ips_mock import FakeIps, pipeline
+from ips_mock import FakeIps, ServerThread, pipeline
 from ips_mock.journal import JournalLimits
 from ips_mock.testing import SoapTestClient, auth_header, build_envelope
 
@@ -131,3 +132,44 @@ def test_a_reply_carries_the_status_line_and_headers_werkzeug_would_write() -> N
         "getCompanyInfo", {"companyName": "Example"}, headers=[auth_header(password="no", faultHttpStatusCode=418)]
     )
     assert _headers_of(fake, teapot)[0] == "418 I'M A TEAPOT"
+
+
+def _short_body_fault_reason(reply: bytes) -> str | None:
+    match = re.search(rb"<tns:code>(\d+)</tns:code><tns:reason>([^<]*)</tns:reason>", reply)
+    return f"{match[1].decode()}: {match[2].decode()}" if match else None
+
+
+def test_a_body_shorter_than_its_content_length_is_a_30003_fault_not_a_handler_error() -> None:
+    fake = FakeIps()
+    body = build_envelope("getCompanyInfo", {"companyName": "Example"}, headers=[auth_header()])
+    environ = EnvironBuilder(
+        path="/scene7/services/IpsApiService", method="POST", data=body, content_type="text/xml"
+    ).get_environ()
+    environ["CONTENT_LENGTH"] = str(len(body) + 100)
+    reply, status, _ = run_wsgi_app(fake, environ)
+    assert status == "500 INTERNAL SERVER ERROR"
+    assert _short_body_fault_reason(b"".join(reply)) == (
+        f"30003: The request body broke off after {len(body)} bytes of the {len(body) + 100} its Content-Length "
+        "announced"
+    )
+    assert fake.problems() == []  # the client's doing, not the fake's
+    (entry,) = fake.journal
+    assert (entry.fault_code, entry.request_body) == (30003, body)
+
+
+def test_a_client_that_stops_sending_mid_body_gets_the_fault_over_http() -> None:
+    fake = FakeIps()
+    with ServerThread(fake) as server, socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        sock.sendall(
+            b"POST /scene7/services/IpsApiService HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\n"
+            b"Content-Length: 1000\r\n\r\n<soapenv:Envelope"
+        )
+        sock.shutdown(socket.SHUT_WR)  # the client is done sending, 983 bytes short
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 500 ")
+    assert _short_body_fault_reason(reply) == (
+        "30003: The request body broke off after 17 bytes of the 1000 its Content-Length announced"
+    )
+    assert fake.problems() == []

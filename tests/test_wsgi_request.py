@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from werkzeug.exceptions import ClientDisconnected
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from ips_mock.wsgi import HttpRequest
+from ips_mock.wsgi import HttpRequest, IncompleteBody
 
 _HEADER_TEXT = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_size=40)
 _ACCEPT = st.sampled_from(
@@ -80,19 +82,94 @@ def test_answers_as_werkzeug_request(environ: dict[str, Any]) -> None:
     assert ours.accepts_gzip() == expected_gzip
 
 
-def test_the_body_reads_on_where_it_stopped_and_never_past_its_length() -> None:
+class _Trickle(io.RawIOBase):
+    """An input that hands out at most ``step`` bytes a read, as a socket may."""
+
+    def __init__(self, data: bytes, step: int) -> None:
+        self._data, self._step = data, step
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        piece, self._data = self._data[: min(self._step, len(buffer))], self._data[min(self._step, len(buffer)) :]
+        buffer[: len(piece)] = piece
+        return len(piece)
+
+
+@given(
+    sent=st.binary(max_size=40),
+    length=st.none() | st.integers(-3, 50).map(str) | st.sampled_from(["", "x", "+5", " 7 ", "1_0"]),
+    chunked=st.booleans(),
+    terminated=st.booleans(),
+    limit=st.integers(0, 45),
+    step=st.integers(1, 8),
+)
+@settings(max_examples=400, deadline=None)
+def test_the_body_is_what_werkzeug_reads_up_to_one_byte_past_the_limit(
+    sent: bytes, length: str | None, chunked: bool, terminated: bool, limit: int, step: int
+) -> None:
+    environ = EnvironBuilder(method="POST").get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    if length is not None:
+        environ["CONTENT_LENGTH"] = length
+    if chunked:
+        environ["HTTP_TRANSFER_ENCODING"] = "chunked"
+    if terminated:
+        environ["wsgi.input_terminated"] = True
+    theirs = Request({**environ, "wsgi.input": io.BytesIO(sent)})
+    try:
+        expected: bytes | None = theirs.get_data()[: limit + 1]
+    except ClientDisconnected:
+        expected = None  # the input ended before Content-Length
+    ours = HttpRequest({**environ, "wsgi.input": io.BufferedReader(_Trickle(sent, step))})
+    assert ours.content_length == theirs.content_length
+    try:
+        got: bytes | None = ours.read_body(limit)
+    except IncompleteBody:
+        got = None
+    if expected is None:
+        # Cut short: we say so too, unless we stopped one byte past the limit before the input ended (the
+        # request is refused as too large then).
+        assert got is None or len(got) == limit + 1
+    else:
+        assert got == expected
+
+
+def test_the_body_is_never_read_past_its_length() -> None:
     environ = EnvironBuilder(method="POST", data=b"0123456789").get_environ()
-    environ["wsgi.input"] = io.BytesIO(b"0123456789 and what the next request sent")
-    request = HttpRequest(environ)
-    assert request.stream.read(4) == b"0123"
-    assert request.stream.read(100) == b"456789"
-    assert request.stream.read(100) == b""
+    stream = io.BytesIO(b"0123456789 and what the next request sent")
+    environ["wsgi.input"] = stream
+    assert HttpRequest(environ).read_body(100) == b"0123456789"
+    assert stream.read() == b" and what the next request sent"
+
+
+def test_a_body_cut_short_or_failing_says_how_much_came() -> None:
+    environ = EnvironBuilder(method="POST", data=b"0123456789").get_environ()
+    environ["wsgi.input"] = io.BytesIO(b"01234")
+    with pytest.raises(IncompleteBody, match="broke off after 5 bytes of the 10 its Content-Length announced"):
+        HttpRequest(environ).read_body(100)
+
+    class Failing(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            raise OSError("the chunked encoding is broken")
+
+    environ = EnvironBuilder(method="POST").get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    environ.update({"wsgi.input": Failing(), "wsgi.input_terminated": True})
+    with pytest.raises(IncompleteBody, match=r"broke off after 0 bytes$"):
+        HttpRequest(environ).read_body(100)
 
 
 def test_a_body_without_a_length_is_empty_unless_the_server_terminates_its_input() -> None:
     environ = EnvironBuilder(method="POST").get_environ()
     environ.pop("CONTENT_LENGTH", None)
     environ["wsgi.input"] = io.BytesIO(b"<x/>")
-    assert HttpRequest(dict(environ)).stream.read() == b""
+    assert HttpRequest(dict(environ)).read_body(100) == b""
     environ["wsgi.input_terminated"] = True
-    assert HttpRequest(environ).stream.read() == b"<x/>"
+    assert HttpRequest(environ).read_body(100) == b"<x/>"
+    environ["wsgi.input"] = io.BytesIO(b"<x/>")
+    assert HttpRequest(environ).read_body(2) == b"<x/"
