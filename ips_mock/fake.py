@@ -34,7 +34,6 @@ from .service import ClockWentBackError, IpsService
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-    from .model.jobs import Notification
     from .playback import Playback
     from .scenario.spec import FaultAction
 
@@ -225,19 +224,10 @@ class FakeIps:
         with self._serialized():
             return self._catch_up()
 
-    @contextmanager
-    def _serialized(self) -> Iterator[None]:
+    def _serialized(self) -> _Serialized:
         """Hold the lock for the block; then, with the lock released, make the HTTP calls the block's work asked
         for (runs that ended), in order (see :mod:`ips_mock.callbacks`)."""
-        calls: list[Notification] = []
-        try:
-            with self._lock:
-                try:
-                    yield
-                finally:
-                    calls, self.state.pending_calls = self.state.pending_calls, []
-        finally:
-            deliver(calls, self.callback_policy)
+        return _Serialized(self)
 
     def _catch_up(self) -> datetime:
         now = self.clock.now()
@@ -341,6 +331,29 @@ class FakeIps:
         __tracebackhide__ = True
         if problems := self.problems():
             raise AssertionError("\n".join(problems) + "\n" + self.journal.report())
+
+
+class _Serialized:
+    """:meth:`FakeIps._serialized`'s block (a class: contextlib's generator machinery cost a request more than
+    the lock did). Made per block, so it never outlives it: a fake holding one would be a reference cycle."""
+
+    __slots__ = ("_fake",)
+
+    def __init__(self, fake: FakeIps) -> None:
+        self._fake = fake
+
+    def __enter__(self) -> None:
+        self._fake._lock.acquire()
+
+    def __exit__(self, *exc_info: object) -> None:
+        fake = self._fake
+        try:
+            state = fake.state
+            calls, state.pending_calls = state.pending_calls, []
+        finally:
+            fake._lock.release()
+        if calls:
+            deliver(calls, fake.callback_policy)
 
 
 def _apply(action: FaultAction, garbage: bytes) -> float:

@@ -131,11 +131,11 @@ class Journal:
     def record(self, exchange: Exchange) -> None:
         """Keep ``exchange``, cutting what is over the limits."""
         limits = self.limits
-        for name in ("request", "reply"):
-            body: bytes | None = getattr(exchange, f"{name}_body")
-            if body is not None and len(body) > limits.max_body_bytes:
-                setattr(exchange, f"{name}_body", body[: limits.max_body_bytes])
-                setattr(exchange, f"{name}_truncated", True)
+        cut = limits.max_body_bytes
+        if exchange.request_body is not None and len(exchange.request_body) > cut:
+            exchange.request_body, exchange.request_truncated = exchange.request_body[:cut], True
+        if exchange.reply_body is not None and len(exchange.reply_body) > cut:
+            exchange.reply_body, exchange.reply_truncated = exchange.reply_body[:cut], True
         if exchange.params is not None:
             exchange.params = _shorten(exchange.params, limits.max_param_chars)
         with self._lock:
@@ -143,9 +143,9 @@ class Journal:
             while len(self._entries) > limits.max_entries:
                 self._entries.popleft()
                 self.dropped += 1
-            if exchange._body_size():
+            if size := exchange._body_size():
                 self._with_bodies.append(exchange)
-                self._body_bytes += exchange._body_size()
+                self._body_bytes += size
             while self._body_bytes > limits.max_total_body_bytes and self._with_bodies:
                 oldest = self._with_bodies.popleft()
                 self._body_bytes -= oldest._body_size()

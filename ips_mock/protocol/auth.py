@@ -12,7 +12,7 @@ import base64
 import binascii
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final
 
 from lxml import etree
@@ -135,26 +135,28 @@ def read_credentials(headers: Iterable[etree._Element], authorization: str | Non
     """Collect credentials and reply options; raise 30001 for a malformed authHeader value."""
     headers = tuple(headers)
     fields = _auth_header(headers)
-    options = Credentials(
+    gzip_response = _parse_bool("gzipResponse", fields.get("gzipResponse"))
+    fault_http_status = _parse_status(fields.get("faultHttpStatusCode"))
+    user = password = access_token = carrier = None
+    if fields.get("user"):
+        user, password, carrier = fields["user"], fields.get("password"), "authHeader"
+        access_token = fields.get("accessToken") or None
+    elif basic := _basic(authorization):
+        (user, password), carrier = basic, "basic"
+    else:
+        legacy_user, legacy_password = _legacy_headers(headers)
+        if legacy_user:
+            user, password, carrier = legacy_user, legacy_password, "AuthUser"
+        elif fields.get("accessToken"):
+            access_token, carrier = fields["accessToken"], "authHeader"
+    return Credentials(
+        user,
+        password,
+        access_token,
+        carrier,
         locale=fields.get("locale") or None,
         app_name=fields.get("appName"),
         app_version=fields.get("appVersion"),
-        gzip_response=_parse_bool("gzipResponse", fields.get("gzipResponse")),
-        fault_http_status=_parse_status(fields.get("faultHttpStatusCode")),
+        gzip_response=gzip_response,
+        fault_http_status=fault_http_status,
     )
-    if fields.get("user"):
-        return replace(
-            options,
-            user=fields["user"],
-            password=fields.get("password"),
-            access_token=fields.get("accessToken") or None,
-            carrier="authHeader",
-        )
-    if basic := _basic(authorization):
-        return replace(options, user=basic[0], password=basic[1], carrier="basic")
-    user, password = _legacy_headers(headers)
-    if user:
-        return replace(options, user=user, password=password, carrier="AuthUser")
-    if fields.get("accessToken"):
-        return replace(options, access_token=fields["accessToken"], carrier="authHeader")
-    return options

@@ -14,6 +14,7 @@ namespace. A version's :class:`Schema` is built on first use (``schema_for`` is 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -47,10 +48,11 @@ class Field:
     required: bool = True
     repeated: bool = False
     max_occurs: int | None = None  # the bound of a repeated field with a finite maxOccurs; None is unbounded
+    is_simple: bool = dataclasses.field(init=False, repr=False, compare=False)
+    """Whether the type is an XSD simple type (an attribute, not a property: the codec asks for every value)."""
 
-    @property
-    def is_simple(self) -> bool:
-        return self.type in SIMPLE_TYPES
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "is_simple", self.type in SIMPLE_TYPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,18 +63,18 @@ class ComplexType:
     fields: tuple[Field, ...]
     group: Literal["sequence", "all"] = "sequence"
     any_attribute: bool = False
+    array_item: Field | None = dataclasses.field(init=False, repr=False, compare=False)
+    """The ``items`` field when this is an ``XArray`` type (one repeated ``items`` element), else None."""
+
+    def __post_init__(self) -> None:
+        fields = self.fields
+        item = fields[0] if len(fields) == 1 and fields[0].name == "items" and fields[0].repeated else None
+        object.__setattr__(self, "array_item", item)
 
     def field(self, name: str) -> Field | None:
         for f in self.fields:
             if f.name == name:
                 return f
-        return None
-
-    @property
-    def array_item(self) -> Field | None:
-        """The ``items`` field when this is an ``XArray`` type (one repeated ``items`` element), else None."""
-        if len(self.fields) == 1 and self.fields[0].name == "items" and self.fields[0].repeated:
-            return self.fields[0]
         return None
 
 
@@ -150,10 +152,11 @@ class Schema:
     elements: Described
     operations: tuple[str, ...]
     """The operations of the port type, in the WSDL's order; each has a Param and a Return element."""
+    namespace: str = dataclasses.field(init=False)
+    """The version's body namespace (computed once: the codec asks for it at every level)."""
 
-    @property
-    def namespace(self) -> str:
-        return self.version.namespace
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "namespace", self.version.namespace)
 
     def type(self, name: str) -> ComplexType:
         return self.types.built.get(name) or self.types[name]

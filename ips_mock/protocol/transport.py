@@ -51,7 +51,9 @@ class Transport(enum.Enum):
 
     @property
     def soap_version(self) -> SoapVersion | None:
-        return {Transport.SOAP11: SoapVersion.SOAP11, Transport.SOAP12: SoapVersion.SOAP12}.get(self)
+        if self is Transport.SOAP11:
+            return SoapVersion.SOAP11
+        return SoapVersion.SOAP12 if self is Transport.SOAP12 else None
 
     @property
     def content_type(self) -> str:
