@@ -168,9 +168,25 @@ def _envelope(version: SoapVersion, payload: etree._Element) -> bytes:
     return _XML_DECLARATION + etree.tostring(env, encoding="UTF-8", xml_declaration=False)
 
 
+def _frame(version: SoapVersion) -> tuple[bytes, bytes]:
+    """The bytes :func:`_envelope` writes before and after the payload of an envelope in ``version``."""
+    start, end = _envelope(version, etree.Element("payload")).split(b"<payload/>")
+    return start, end
+
+
+_FRAME_11: Final = _frame(SoapVersion.SOAP11)
+_FRAME_12: Final = _frame(SoapVersion.SOAP12)
+
+
 def render_reply(version: SoapVersion, result: etree._Element) -> bytes:
-    """``<soapenv:Envelope><soapenv:Body><opReturn xmlns="…">…`` exactly as the observed replies."""
-    return _envelope(version, result)
+    """``<soapenv:Envelope><soapenv:Body><opReturn xmlns="…">…`` exactly as the observed replies.
+
+    The result is written on its own between the envelope's bytes, without moving it into a new document first:
+    the same bytes as writing the envelope around it, since every result is built in its API namespace alone
+    (by the codec, or copied into it by ``in_namespace``) and so uses none of the envelope's (lxml would drop a
+    declaration of that one). ``tests/test_envelope.py`` compares the two ways."""
+    start, end = _FRAME_11 if version is SoapVersion.SOAP11 else _FRAME_12
+    return start + etree.tostring(result, encoding="UTF-8", xml_declaration=False) + end
 
 
 def fault_detail(fault: IpsFault, *, prefix: str | None = "tns") -> etree._Element:

@@ -144,41 +144,61 @@ def parse_xml(data: bytes, *, limits: ParseLimits | None = None) -> etree._Eleme
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise IpsFault.invalid_request_xml("DTDs and entity declarations are not allowed in a SOAP request")
     limits = limits or DEFAULT_PARSE_LIMITS
-    root = _whole_within_limits(data, limits) if len(data) <= _CHUNK else None
-    if root is None:
+    # A document of one chunk is parsed in one go and checked on the tree when its size allows (the streamed
+    # parse builds the whole tree before its first look anyway); the streamed parse decides the rest.
+    root = _whole(data) if len(data) <= _CHUNK else None
+    docinfo = root.getroottree().docinfo if root is not None else None
+    if root is None or docinfo is None or not _within_limits(root, data, limits, docinfo.encoding):
         root = _streamed(data, limits)
-    tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
         raise IpsFault.invalid_request_xml("DTDs and entity declarations are not allowed in a SOAP request")
-    # Entity references survive when entities are not resolved; a request that needs one is refused.
-    if next(root.iter(etree.Entity), None) is not None:  # libxml2 looks, not a Python loop over every element
+    # Entity references survive when entities are not resolved; a request that needs one is refused. One needs
+    # an '&', so where the bytes would show it and do not, there is none to look for.
+    maybe_entities = b"&" in data or not _markup_bytes_visible(docinfo.encoding)
+    if maybe_entities and next(root.iter(etree.Entity), None) is not None:  # libxml2 looks, not a Python loop
         raise IpsFault.invalid_request_xml("Entity references are not allowed in a SOAP request")
     return root
 
 
-def _whole_within_limits(data: bytes, limits: ParseLimits) -> etree._Element | None:
-    """The document parsed in one go, when it parses and is certainly within ``limits``; else None, and the
-    streamed parse decides (it gives the exact fault). For a document of one chunk the streamed parse builds
-    the whole tree before its first look anyway; this does the same work without a Python call per event."""
+_MARKUP_AS_ASCII: Final = frozenset({"UTF-8", "US-ASCII", "ISO-8859-1", "UTF-16", "UTF-16LE", "UTF-16BE"})
+"""Encodings in which every ``<`` and ``&`` of the document is a byte ``<`` or ``&`` of its data (other characters
+may add such bytes, never hide one): counting those bytes bounds what the document can hold."""
+
+
+def _markup_bytes_visible(encoding: str | None) -> bool:
+    return (encoding or "").upper() in _MARKUP_AS_ASCII
+
+
+def _whole(data: bytes) -> etree._Element | None:
+    """The document parsed in one go, or None when it does not parse (the streamed parse gives the fault)."""
     try:
         root: etree._Element = etree.fromstring(data, _WHOLE.parser)
     except (etree.XMLSyntaxError, ValueError):
         return None
+    return root
+
+
+def _within_limits(root: etree._Element, data: bytes, limits: ParseLimits, encoding: str | None) -> bool:
+    """Whether a document parsed whole is certainly within ``limits`` (if not, the streamed parse decides and
+    gives the exact fault)."""
     size = len(data)
     # Bounds from the size alone: an element takes at least 4 bytes (<a/>), an attribute 4 ( a=""), a level
-    # of nesting 7 (<a></a>), a character 1; only a bound the size cannot rule out is checked on the tree.
-    if size > 4 * limits.max_elements or size > 7 * limits.max_depth:
+    # of nesting 7 (<a></a>), a character 1; only a bound the size cannot rule out is checked on the tree. An
+    # element also takes a '<': where those bytes can be counted, their count bounds elements and levels too.
+    tags = data.count(b"<") if _markup_bytes_visible(encoding) else size
+    if (size > 4 * limits.max_elements and tags > limits.max_elements) or (
+        size > 7 * limits.max_depth and tags > limits.max_depth
+    ):
         elements = sum(1 for _ in root.iter())
         if elements > limits.max_elements:
-            return None
+            return False
         # A document cannot nest deeper than it has elements.
         if elements > limits.max_depth and root.find(_deeper_than(limits.max_depth)) is not None:
-            return None
+            return False
     if size > 4 * limits.max_attributes and any(len(el.attrib) > limits.max_attributes for el in root.iter()):
-        return None
-    if size > limits.max_text and any(_longest_text(el) > limits.max_text for el in root.iter()):
-        return None
-    return root
+        return False
+    return not (size > limits.max_text and any(_longest_text(el) > limits.max_text for el in root.iter()))
 
 
 @lru_cache(maxsize=8)
