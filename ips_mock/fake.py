@@ -6,7 +6,7 @@ import functools
 import threading
 import traceback
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -20,7 +20,7 @@ from .app import IpsApp
 from .callbacks import DEFAULT_CALLBACK_TIMEOUT, CallbackPolicy, deliver
 from .clock import ClockMode, FakeClock
 from .errors import IpsFault
-from .journal import Exchange, Journal, JournalLimits
+from .journal import DEFAULT_JOURNAL_LIMITS, Exchange, Journal, JournalLimits
 from .model import State
 from .model.state import Retention
 from .pipeline import DEFAULT_MAX_REQUEST_BYTES, Backend, HandlerError, TransportFault
@@ -85,7 +85,7 @@ class FakeIps:
         self.clock_mode: ClockMode = clock_mode
         loaded = _as_scenario(scenario) if scenario is not None else _builtin_scenario()
         self.scenario = replace(loaded, start=start) if start is not None else loaded
-        self.journal = Journal(journal_limits or JournalLimits())
+        self.journal = Journal(journal_limits or DEFAULT_JOURNAL_LIMITS)
         self.retention = retention
         """How much finished work the fake keeps (:class:`ips_mock.model.Retention`; None: the default policy)."""
         self._callback_hosts = tuple(callback_hosts)
@@ -154,7 +154,7 @@ class FakeIps:
 
     def _callback_policy_for(self, scenario: Scenario) -> CallbackPolicy:
         timeout = self._callback_timeout or scenario.callback_timeout or DEFAULT_CALLBACK_TIMEOUT
-        return CallbackPolicy.allowing([*self._callback_hosts, *scenario.callback_hosts], timeout=timeout)
+        return _callback_policy(self._callback_hosts + tuple(scenario.callback_hosts), timeout)
 
     @property
     def errors(self) -> list[HandlerError]:
@@ -291,8 +291,11 @@ class FakeIps:
                 zone=self.scenario.zone,
                 now=now,
                 exchange=exchange,
-                stub=lambda operation: self.injector.stub_for(operation, request.api_version),
+                stub=self._stub_for(request) if self.scenario.stubs else None,
             )
+
+    def _stub_for(self, request: IpsRequest) -> Callable[[str], etree._Element | None]:
+        return lambda operation: self.injector.stub_for(operation, request.api_version)
 
     def _play(self, request: IpsRequest, credentials: Credentials, exchange: Exchange) -> etree._Element | None:
         """The recorded reply when playback covers the operation (credentials play no part), else None."""
@@ -311,7 +314,7 @@ class FakeIps:
         return save_journal(self.journal, path, description=description)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        return self.app(environ, start_response)
+        return self.app.wsgi_app(environ, start_response)
 
     # ------------------------------------------------------------------------------------------ checking
 
@@ -380,6 +383,12 @@ def _scenario_playback(scenario: Scenario) -> Playback | None:
 
 def _as_scenario(source: ScenarioSource) -> Scenario:
     return source if isinstance(source, Scenario) else load_scenario(source)
+
+
+@functools.lru_cache(maxsize=64)
+def _callback_policy(hosts: tuple[str, ...], timeout: float) -> CallbackPolicy:
+    """The policy for ``hosts`` (frozen, so fakes with the same hosts share one)."""
+    return CallbackPolicy.allowing(hosts, timeout=timeout)
 
 
 @functools.cache

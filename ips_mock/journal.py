@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 __all__ = ["Exchange", "Journal", "JournalLimits"]
 
@@ -89,6 +89,9 @@ class Exchange:
         )
         extra = f" [{self.injected}]" if self.injected else ""
         return f"#{self.seq} {when} {self.operation or '(no operation)'} as {self.caller or '-'} -> {outcome}{extra}"
+
+
+DEFAULT_JOURNAL_LIMITS: Final = JournalLimits()
 
 
 Where = Mapping[str, Any] | Callable[[Exchange], bool]

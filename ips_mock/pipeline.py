@@ -35,7 +35,7 @@ from werkzeug.wrappers import Response
 
 from .errors import IpsFault, OperationNotHandled
 from .journal import Exchange, Journal
-from .protocol.auth import Credentials, read_credentials, read_reply_options
+from .protocol.auth import NO_CREDENTIALS, Credentials, read_credentials, read_reply_options
 from .protocol.transport import (
     Endpoint,
     IpsRequest,
@@ -130,7 +130,7 @@ class Pass:
     body: bytes = b""
     root: etree._Element | None = None
     request: IpsRequest | None = None
-    credentials: Credentials = field(default_factory=Credentials)
+    credentials: Credentials = NO_CREDENTIALS
     result: etree._Element | None = None
     fault: IpsFault | None = None
     below_ips: TransportFault | None = None

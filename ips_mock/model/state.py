@@ -58,6 +58,10 @@ class Retention:
             raise ValueError(f"keep_for must not be negative, not {self.keep_for}")
 
 
+DEFAULT_RETENTION: Final = Retention()
+"""The default policy (frozen, so every state may share it)."""
+
+
 @dataclass(slots=True)
 class Dropped:
     """What retention has dropped so far."""
@@ -126,7 +130,9 @@ class State:
     def build(
         cls, companies: Iterable[Company], users: Iterable[User], *, seed: int = 0, retention: Retention | None = None
     ) -> State:
-        return cls({c.id: c for c in companies}, {u.email.lower(): u for u in users}, seed, retention or Retention())
+        return cls(
+            {c.id: c for c in companies}, {u.email.lower(): u for u in users}, seed, retention or DEFAULT_RETENTION
+        )
 
     # ---------------------------------------------------------------------------------------- look-ups
 

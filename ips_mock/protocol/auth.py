@@ -54,6 +54,10 @@ class Credentials:
     fault_http_status: int | None = None
 
 
+NO_CREDENTIALS: Final = Credentials()
+"""What a request carries before its credentials are read (frozen: one for all)."""
+
+
 def _auth_header(headers: Iterable[etree._Element]) -> dict[str, str]:
     for header in headers:
         qname = etree.QName(header)
