@@ -84,14 +84,15 @@ def _decode_complex(element: etree._Element, ctype: ComplexType, schema: Schema,
 
     out: dict[str, Any] = {}
     for field in ctype.fields:
-        where = f"{path}/{field.name}".lstrip("/")
-        elements = [el for el in seen.get(field.name, []) if el.get(XSI_NIL) not in ("true", "1")]
+        found = seen.get(field.name)
+        elements = [el for el in found if el.get(XSI_NIL) not in ("true", "1")] if found else found
         if not elements:
             if field.required:
-                raise IpsFault.missing_parameter(where)
+                raise IpsFault.missing_parameter(f"{path}/{field.name}".lstrip("/"))
             if field.repeated:
                 out[field.name] = []
             continue
+        where = f"{path}/{field.name}".lstrip("/")
         if field.repeated:
             _check_bound(len(elements), field, where)
             out[field.name] = [
@@ -145,9 +146,9 @@ def _decode_value(element: etree._Element, field: Field, schema: Schema, path: s
 
 
 def _reject_text(element: etree._Element, path: str) -> None:
-    texts = [element.text, *(child.tail for child in element)]
-    if any(t and t.strip() for t in texts):
-        raise IpsFault.invalid_request_xml(f"Element '{path}' must hold only elements, not text")
+    for text in (element.text, *(child.tail for child in element)):
+        if text and not text.isspace():
+            raise IpsFault.invalid_request_xml(f"Element '{path}' must hold only elements, not text")
 
 
 def _parse_simple(text: str, type_: str, path: str) -> Any:
@@ -227,24 +228,28 @@ def _encode_fields(
             if field.required:
                 raise ValueError(f"{path}/{field.name} is required by the schema but the fake produced none")
             continue
+        tag = f"{{{namespace}}}{field.name}"
         items: Sequence[Any] = item if field.repeated else (item,)
         for one in items:
-            child = etree.SubElement(parent, f"{{{namespace}}}{field.name}")
-            _encode_value(child, one, field, schema, f"{path}/{field.name}")
+            child = etree.SubElement(parent, tag)
+            if field.is_simple:
+                child.text = _format_simple(one, field.type, path, field.name)
+            else:
+                _encode_complex(child, one, schema.type(field.type), schema, f"{path}/{field.name}")
 
 
-def _encode_value(element: etree._Element, value: Any, field: Field, schema: Schema, path: str) -> None:
-    if field.is_simple:
-        element.text = _format_simple(value, field.type, path)
-        return
-    ctype = schema.type(field.type)
+def _encode_complex(element: etree._Element, value: Any, ctype: ComplexType, schema: Schema, path: str) -> None:
     item = ctype.array_item
     if item is not None and not isinstance(value, Mapping):
         value = {item.name: list(value)}
     _encode_fields(element, value, ctype, schema, path)
 
 
-def _format_simple(value: Any, type_: str, path: str) -> str:
+def _format_simple(value: Any, type_: str, path: str, name: str) -> str:
+    """``value`` as the text of a ``type_`` element; ``path`` and ``name`` (the element's parent path and its
+    name) only say where in an error."""
+    if type_ == "string":
+        return xml_safe(str(value))
     if type_ == "boolean":
         return "true" if value else "false"
     if type_ in _INT_RANGES:
@@ -253,7 +258,7 @@ def _format_simple(value: Any, type_: str, path: str) -> str:
         return format_double(float(value))
     if type_ == "dateTime":
         if not isinstance(value, datetime):
-            raise TypeError(f"{path}: expected a datetime, got {value!r}")
+            raise TypeError(f"{path}/{name}: expected a datetime, got {value!r}")
         return format_datetime(value)
     if type_ == "base64Binary" and isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")

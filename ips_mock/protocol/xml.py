@@ -246,4 +246,6 @@ _NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uff
 def xml_safe(text: str) -> str:
     """``text`` with the characters XML 1.0 cannot carry replaced by U+FFFD (e.g. a control character in an
     HTTP Basic user name that a fault reason echoes)."""
+    if text.isascii() and text.isprintable():  # most text: nothing to replace, no pattern to run
+        return text
     return _NOT_XML.sub("\ufffd", text)
