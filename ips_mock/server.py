@@ -209,10 +209,11 @@ class _GuardedRequestHandler(WSGIRequestHandler):
     def handle_one_request(self) -> None:
         """Serve one request. http.server reads the header block with the email package's parser: two fifths of
         the server's work for a small request. A plain head (GET or POST, HTTP/1.x, a path, printable ASCII
-        ``Name: value`` lines within modest bounds, no Expect) is read here into the same ``HTTPMessage``, with
-        the state ``parse_request`` would set, and, when its body has a known length, served by
-        :meth:`_run_plain`; any other head is handed back to http.server, from its first byte, to be read and
-        answered (or refused) as before. ``tests/test_server_heads.py`` compares the two ways byte for byte."""
+        ``Name: value`` lines within modest bounds, no Expect) is read here, with the state ``parse_request``
+        would set, and, when its body has a known length, served by :meth:`_run_plain` (a chunked one goes to
+        werkzeug's ``run_wsgi`` with the same ``HTTPMessage`` http.server would have made); any other head is
+        handed back to http.server, from its first byte, to be read and answered (or refused) as before.
+        ``tests/test_server_heads.py`` compares the two ways byte for byte."""
         self._request_bytes = -1
         head: list[bytes] = []
         plain = self._read_plain_head(head) if self.read_plain_heads else None
@@ -228,16 +229,16 @@ class _GuardedRequestHandler(WSGIRequestHandler):
         # werkzeug's reply says "Connection: close" whatever the client asked: no other request comes on this
         # connection (http.server would wait for one, up to the read deadline).
         self.close_connection = True
-        message = self.MessageClass()
-        for name, value in headers:
-            message.set_raw(name, value)
-        self.headers = message
         length = _body_length(headers)
         self._request_bytes = sum(map(len, head)) + length if length >= 0 else -1
         try:  # what http.server does once it has parsed a request (werkzeug answers every method in run_wsgi)
             if length >= 0:  # a body of known length (not chunked): the short way
                 self._run_plain(headers)
-            else:
+            else:  # werkzeug's run_wsgi reads the head from http.server's header message
+                message = self.MessageClass()
+                for name, value in headers:
+                    message.set_raw(name, value)
+                self.headers = message
                 self.run_wsgi()
             self.wfile.flush()
         except TimeoutError as exc:
