@@ -362,7 +362,7 @@ def _too_big(limit: int) -> IpsFault:
 
 
 def _gzip(body: bytes) -> bytes:
-    """``body`` gzipped at zlib's default level (as the Java servers that answer IPS compress), with no timestamp.
+    """``body`` gzipped at zlib's default level (Java's ``GZIPOutputStream``'s, on IPS's Tomcat), no timestamp.
 
     The window and the hash table are sized to the body: zlib's defaults allocate and clear about 256 KB on
     every call, which was most of what compressing a small reply cost."""
