@@ -24,7 +24,7 @@ from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import pytest
 
@@ -106,10 +106,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.fixturenames.insert(0, "ips")
 
 
+_NO_MARKER: Final = IpsMarker()
+"""The options of a test without the marker (frozen: one for all)."""
+
+
 def _options(item: pytest.Item) -> IpsMarker:
     marker = item.get_closest_marker(_MARKER)
     if marker is None:
-        return IpsMarker()
+        return _NO_MARKER
     if marker.args:
         raise pytest.UsageError(f"{item.nodeid}: use keywords with @pytest.mark.ips, e.g. scenario='nightly.yaml'")
     try:
