@@ -14,6 +14,9 @@ Figures (the JSON has one key per figure):
   ``per_test_fixture`` (the ``ips`` fixture added: a fresh fake, verified after the test, the reply still static)
   and ``per_test_whole`` (the fake answering), each beside pytest-httpserver's test, all interleaved in one run.
 * ``fake_construction``: ``FakeIps()`` (the built-in scenario), beside pytest-httpserver's ``HTTPServer()``.
+  ``--only cold`` (a diagnostic, no targets) measures it again as ``cold_fake_construction``, and one getCompanyInfo
+  through the fake's WSGI app as ``cold_request`` (beside the bare app below), each call after 24 MB were written:
+  with its code and data out of the CPU caches, as between pytest's own work, which a warm loop hides.
 * ``rt_get_company_info``, ``rt_submit_job``, ``rt_get_active_jobs``: in-process round trips through
   ``werkzeug.test.Client`` (getCompanyInfo; submitJob of an uploadUrlsJob with 3 URLs; getActiveJobs with 10
   runs), each beside a bare Werkzeug + lxml app that parses the same request and answers with as many elements as
@@ -42,6 +45,7 @@ everything runs, for the test suite. No figure is asserted anywhere: they are me
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -61,14 +65,14 @@ from typing import Any, Final
 
 import requests
 from lxml import etree
-from werkzeug.test import Client
+from werkzeug.test import Client, EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from ips_mock import FakeIps, ServerThread
 from ips_mock.testing import auth_header, build_envelope, upload_urls_job
 
 PATH = "/scene7/services/IpsApiService"
-ON_REQUEST: Final = frozenset({"per_test_parts"})
+ON_REQUEST: Final = frozenset({"per_test_parts", "cold"})
 """Figure groups that only ``--only`` runs: diagnostics without a target."""
 Rounds = tuple[tuple[float, tuple[float, float]], tuple[float, tuple[float, float]]]
 """What :func:`interleaved` measures: (median, (lowest, highest)) of the subject, then of the baseline."""
@@ -398,6 +402,61 @@ def fake_construction(mode: Mode) -> Figure:
         target="<= 1 ms",
         met=ours <= 1e-3,
     )
+
+
+_EVICTION_BYTES: Final = 24 * 1024 * 1024
+"""Written between two cold measurements: more than this machine's CPU caches hold."""
+
+
+def _timed_cold(call: Callable[[], object], n: int, scratch: bytearray) -> float:
+    """Median seconds of ``n`` calls, each after ``scratch`` was written over (the CPU caches hold none of the
+    call's code and data then, as inside a pytest run, where pytest's own work comes between two requests)."""
+    call()
+    samples = []
+    for _ in range(n):
+        scratch[::64] = bytes(len(scratch) // 64)
+        start = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def cold(mode: Mode) -> dict[str, Figure]:
+    """``FakeIps()`` and one getCompanyInfo through its WSGI app with the CPU caches emptied first (no targets): how
+    this session's request-path work was measured, since a warm loop hides most of what a test pays for them."""
+    body = _envelope("getCompanyInfo", {"companyName": "Example"})
+    reply = _post(Client(FakeIps()), body)
+    environ = EnvironBuilder(path=PATH, method="POST", data=body, headers=HEADERS).get_environ()
+    environ["HTTP_ACCEPT_ENCODING"] = "gzip, deflate"  # as requests sends, so the reply is gzipped as in per_test
+
+    def request(app: Callable[..., Iterable[bytes]]) -> Callable[[], bytes]:
+        def once() -> bytes:
+            return b"".join(app({**environ, "wsgi.input": io.BytesIO(body)}, lambda *_: None))
+
+        return once
+
+    from pytest_httpserver import HTTPServer
+
+    bare = bare_app({"getCompanyInfo": _payload_elements(reply)})
+    scratch = bytearray(_EVICTION_BYTES)
+    n = max(3, mode.requests // 5)
+    construction = interleaved(
+        lambda: _timed_cold(FakeIps, n, scratch), lambda: _timed_cold(HTTPServer, n, scratch), mode.rounds
+    )
+    answer = interleaved(
+        lambda: _timed_cold(request(FakeIps()), n, scratch), lambda: _timed_cold(request(bare), n, scratch), mode.rounds
+    )
+    return {
+        "cold_fake_construction": Figure.from_rounds(
+            "FakeIps() (built-in scenario), caches emptied first", "us", construction, "pytest_httpserver.HTTPServer()"
+        ),
+        "cold_request": Figure.from_rounds(
+            "getCompanyInfo through a fake's WSGI app, caches emptied first (a gzipped reply)",
+            "us",
+            answer,
+            "bare Werkzeug + lxml app, same element count, caches emptied first (a plain reply)",
+        ),
+    }
 
 
 def _round_trip(
@@ -851,6 +910,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     groups: dict[str, Callable[[Mode], dict[str, Figure]]] = {
         "per_test": lambda m: {"per_test": per_test(m)},
         "per_test_parts": per_test_parts,
+        "cold": cold,
         "fake_construction": lambda m: {"fake_construction": fake_construction(m)},
         "round_trips": round_trips,
         "serve_first_reply": lambda m: {"serve_first_reply": serve_first_reply(m)},

@@ -70,3 +70,22 @@ def test_the_parts_of_per_test_run_only_when_asked_for(tmp_path: Path) -> None:
         assert figure["met"] is None, key  # a diagnostic: no target
         assert figure["value"] > 0, key
         assert figure["baseline"] > 0, key
+
+
+def test_the_cold_cache_figures_run_only_when_asked_for(tmp_path: Path) -> None:
+    out = tmp_path / "cold.json"
+    result = subprocess.run(
+        [sys.executable, "bench/run.py", "--smoke", "--only", "cold", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(out.read_text())["figures"]
+    assert list(figures) == ["cold_fake_construction", "cold_request"]
+    for key, figure in figures.items():
+        assert figure["met"] is None, key  # a diagnostic: no target
+        assert figure["unit"] == "us", key
+        assert figure["value"] > 0, key
+        assert figure["baseline"] > 0, key
