@@ -176,12 +176,14 @@ def interleaved(subject: Callable[[], float], baseline: Callable[[], float], rou
     return _median_spread(ours), _median_spread(theirs)
 
 
-def _timed(call: Callable[[], object], n: int) -> float:
-    """Median seconds of ``n`` calls (after a few warm-up calls)."""
+def _timed(call: Callable[[], object], n: int, *, between: Callable[[], object] | None = None) -> float:
+    """Median seconds of ``n`` calls (after a few warm-up calls); ``between`` runs, untimed, before each."""
     for _ in range(min(5, n)):
         call()
     samples = []
     for _ in range(n):
+        if between is not None:
+            between()
         start = time.perf_counter()
         call()
         samples.append(time.perf_counter() - start)
@@ -408,17 +410,14 @@ _EVICTION_BYTES: Final = 24 * 1024 * 1024
 """Written between two cold measurements: more than this machine's CPU caches hold."""
 
 
-def _timed_cold(call: Callable[[], object], n: int, scratch: bytearray) -> float:
-    """Median seconds of ``n`` calls, each after ``scratch`` was written over (the CPU caches hold none of the
-    call's code and data then, as inside a pytest run, where pytest's own work comes between two requests)."""
-    call()
-    samples = []
-    for _ in range(n):
+def _evict(scratch: bytearray) -> Callable[[], None]:
+    """Writes ``scratch`` over: the CPU caches then hold none of the next call's code and data, as inside a pytest
+    run, where pytest's own work comes between two requests."""
+
+    def evict() -> None:
         scratch[::64] = bytes(len(scratch) // 64)
-        start = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+
+    return evict
 
 
 def cold(mode: Mode) -> dict[str, Figure]:
@@ -438,13 +437,15 @@ def cold(mode: Mode) -> dict[str, Figure]:
     from pytest_httpserver import HTTPServer
 
     bare = bare_app({"getCompanyInfo": _payload_elements(reply)})
-    scratch = bytearray(_EVICTION_BYTES)
+    evict = _evict(bytearray(_EVICTION_BYTES))
     n = max(3, mode.requests // 5)
     construction = interleaved(
-        lambda: _timed_cold(FakeIps, n, scratch), lambda: _timed_cold(HTTPServer, n, scratch), mode.rounds
+        lambda: _timed(FakeIps, n, between=evict), lambda: _timed(HTTPServer, n, between=evict), mode.rounds
     )
     answer = interleaved(
-        lambda: _timed_cold(request(FakeIps()), n, scratch), lambda: _timed_cold(request(bare), n, scratch), mode.rounds
+        lambda: _timed(request(FakeIps()), n, between=evict),
+        lambda: _timed(request(bare), n, between=evict),
+        mode.rounds,
     )
     return {
         "cold_fake_construction": Figure.from_rounds(

@@ -10,6 +10,7 @@ import math
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = (
@@ -53,39 +54,35 @@ def test_every_figure_runs_and_is_written_with_its_baseline(tmp_path: Path) -> N
     assert [line.split()[0] for line in result.stdout.splitlines() if line[:1].isalpha()][2:] == list(FIGURES)
 
 
-def test_the_parts_of_per_test_run_only_when_asked_for(tmp_path: Path) -> None:
-    out = tmp_path / "parts.json"
+def _diagnostic(tmp_path: Path, group: str) -> dict[str, Any]:
+    """The figures of a group that only ``--only`` runs, checked for what every diagnostic has: no target, and a
+    positive value beside a positive baseline."""
+    out = tmp_path / f"{group}.json"
     result = subprocess.run(
-        [sys.executable, "bench/run.py", "--smoke", "--only", "per_test_parts", "--json", str(out)],
+        [sys.executable, "bench/run.py", "--smoke", "--only", group, "--json", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    figures = json.loads(out.read_text())["figures"]
+    figures: dict[str, Any] = json.loads(out.read_text())["figures"]
+    for key, figure in figures.items():
+        assert figure["met"] is None, key  # a diagnostic: no target
+        assert figure["value"] > 0, key
+        assert figure["baseline"] > 0, key
+    return figures
+
+
+def test_the_parts_of_per_test_run_only_when_asked_for(tmp_path: Path) -> None:
+    figures = _diagnostic(tmp_path, "per_test_parts")
     assert list(figures) == ["per_test_server", "per_test_fixture", "per_test_whole"]
     for key, figure in figures.items():
         assert figure["baseline_label"].startswith("pytest-httpserver"), key
-        assert figure["met"] is None, key  # a diagnostic: no target
-        assert figure["value"] > 0, key
-        assert figure["baseline"] > 0, key
 
 
 def test_the_cold_cache_figures_run_only_when_asked_for(tmp_path: Path) -> None:
-    out = tmp_path / "cold.json"
-    result = subprocess.run(
-        [sys.executable, "bench/run.py", "--smoke", "--only", "cold", "--json", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    figures = json.loads(out.read_text())["figures"]
+    figures = _diagnostic(tmp_path, "cold")
     assert list(figures) == ["cold_fake_construction", "cold_request"]
     for key, figure in figures.items():
-        assert figure["met"] is None, key  # a diagnostic: no target
         assert figure["unit"] == "us", key
-        assert figure["value"] > 0, key
-        assert figure["baseline"] > 0, key
