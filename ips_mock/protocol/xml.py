@@ -148,15 +148,16 @@ def parse_xml(data: bytes, *, limits: ParseLimits | None = None) -> etree._Eleme
     # parse builds the whole tree before its first look anyway); the streamed parse decides the rest.
     root = _whole(data) if len(data) <= _CHUNK else None
     docinfo = root.getroottree().docinfo if root is not None else None
-    if root is None or docinfo is None or not _within_limits(root, data, limits, docinfo.encoding):
+    visible = docinfo is not None and _markup_bytes_visible(docinfo.encoding)
+    if root is None or docinfo is None or not _within_limits(root, data, limits, visible):
         root = _streamed(data, limits)
         docinfo = root.getroottree().docinfo
+        visible = _markup_bytes_visible(docinfo.encoding)
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise IpsFault.invalid_request_xml("DTDs and entity declarations are not allowed in a SOAP request")
     # Entity references survive when entities are not resolved; a request that needs one is refused. One needs
     # an '&', so where the bytes would show it and do not, there is none to look for.
-    maybe_entities = b"&" in data or not _markup_bytes_visible(docinfo.encoding)
-    if maybe_entities and next(root.iter(etree.Entity), None) is not None:  # libxml2 looks, not a Python loop
+    if (b"&" in data or not visible) and next(root.iter(etree.Entity), None) is not None:  # libxml2 looks, not a Python loop
         raise IpsFault.invalid_request_xml("Entity references are not allowed in a SOAP request")
     return root
 
@@ -179,14 +180,14 @@ def _whole(data: bytes) -> etree._Element | None:
     return root
 
 
-def _within_limits(root: etree._Element, data: bytes, limits: ParseLimits, encoding: str | None) -> bool:
+def _within_limits(root: etree._Element, data: bytes, limits: ParseLimits, markup_visible: bool) -> bool:
     """Whether a document parsed whole is certainly within ``limits`` (if not, the streamed parse decides and
-    gives the exact fault)."""
+    gives the exact fault). ``markup_visible``: its encoding writes every ``<`` as that byte."""
     size = len(data)
     # Bounds from the size alone: an element takes at least 4 bytes (<a/>), an attribute 4 ( a=""), a level
     # of nesting 7 (<a></a>), a character 1; only a bound the size cannot rule out is checked on the tree. An
     # element also takes a '<': where those bytes can be counted, their count bounds elements and levels too.
-    tags = data.count(b"<") if _markup_bytes_visible(encoding) else size
+    tags = data.count(b"<") if markup_visible else size
     if (size > 4 * limits.max_elements and tags > limits.max_elements) or (
         size > 7 * limits.max_depth and tags > limits.max_depth
     ):
