@@ -156,8 +156,8 @@ def parse_xml(data: bytes, *, limits: ParseLimits | None = None) -> etree._Eleme
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise IpsFault.invalid_request_xml("DTDs and entity declarations are not allowed in a SOAP request")
     # Entity references survive when entities are not resolved; a request that needs one is refused. One needs
-    # an '&', so where the bytes would show it and do not, there is none to look for.
-    if (b"&" in data or not visible) and next(root.iter(etree.Entity), None) is not None:  # libxml2 looks, not a Python loop
+    # an '&', so where the bytes would show it and do not, there is none to look for (else libxml2 looks).
+    if (b"&" in data or not visible) and next(root.iter(etree.Entity), None) is not None:
         raise IpsFault.invalid_request_xml("Entity references are not allowed in a SOAP request")
     return root
 
