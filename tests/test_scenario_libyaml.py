@@ -1,9 +1,9 @@
-"""Scenario YAML composed from libyaml's events reads exactly as ruamel's own parser reads it.
+"""Scenario YAML read from libyaml's events reads exactly as ruamel's own parser reads it.
 
-``ips_mock.scenario.libyaml_events`` composes ruamel's node graph from PyYAML's libyaml events when the text stays
-in the plain subset scenarios use, and gives the text back to ruamel's parser otherwise. Either way the document
-must be the same: values, their types, and the lines and columns errors are reported at; and every error must be
-worded as ruamel's parser words it.
+``ips_mock.scenario.libyaml_events`` builds the document from PyYAML's libyaml events when the text stays in the
+plain subset scenarios use, and gives the text back to ruamel's parser otherwise, whose commented containers are
+then copied into located ones. Either way the document must be what ruamel reads: values, their types, and the
+lines errors are reported at; and every error must be worded as ruamel's parser words it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ips_mock.errors import ScenarioError
 from ips_mock.scenario import libyaml_events
 from ips_mock.scenario.loader import DEFAULT_SCENARIO_LIMITS, ScenarioLimits
+from ips_mock.scenario.located import LocatedList, LocatedMap
 from ips_mock.scenario.yamltext import _yaml, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,15 +70,23 @@ def _ruamel_only(text: str, limits: ScenarioLimits = DEFAULT_SCENARIO_LIMITS) ->
 
 
 def _walk(value: Any, path: str = "$") -> Iterator[tuple[str, Any]]:
-    """Every value with its type, and every container's lines and columns."""
-    yield path, (type(value).__name__, repr(value) if not isinstance(value, CommentedMap | CommentedSeq) else None)
+    """Every value with its type, and every container's lines, of a located document or of ruamel's own."""
     if isinstance(value, CommentedMap):
-        yield f"{path}@", (value.lc.line, value.lc.col, dict(value.lc.data or {}))
+        # A key merged in (``<<``) has no line of its own in ruamel's: its mapping's line stands for it.
+        yield path, ("map", value.lc.line, {key: value.lc.data.get(key, [value.lc.line])[0] for key in value})
+    elif isinstance(value, LocatedMap):
+        yield path, ("map", value.line, value.key_lines)
+    elif isinstance(value, CommentedSeq):
+        yield path, ("seq", value.lc.line, [value.lc.item(index)[0] for index in range(len(value))])
+    elif isinstance(value, LocatedList):
+        yield path, ("seq", value.line, value.item_lines)
+    else:
+        yield path, (type(value).__name__, repr(value))
+    if isinstance(value, dict):
         for key, item in value.items():
             yield from _walk(key, f"{path}.key")
             yield from _walk(item, f"{path}.{key}")
-    elif isinstance(value, CommentedSeq):
-        yield f"{path}@", (value.lc.line, value.lc.col, dict(value.lc.data or {}))
+    elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _walk(item, f"{path}[{index}]")
 
@@ -207,12 +216,24 @@ def test_a_large_generated_scenario_reads_the_same_from_events() -> None:
     assert list(_walk(parse_yaml(text, "x.yaml", DEFAULT_SCENARIO_LIMITS))) == list(_walk(_ruamel_only(text)))
 
 
-def test_flow_styles_are_recorded_as_ruamels_constructor_records_them() -> None:
-    text = "a: {b: [1, 2]}\nc:\n  - d: e\n"
-    from_events, from_ruamel = parse_yaml(text, "x.yaml", DEFAULT_SCENARIO_LIMITS), _ruamel_only(text)
-    for path in (("a",), ("a", "b"), ("c",), ("c", 0), ()):
-        left, right = from_events, from_ruamel
-        for part in path:
-            left, right = left[part], right[part]
-        assert left.fa.flow_style() == right.fa.flow_style()
-        assert left._ok == right._ok if isinstance(left, CommentedMap) else True
+def test_an_error_in_a_merged_key_is_located_at_the_mapping_it_was_merged_into() -> None:
+    from ips_mock.scenario import load_scenario_text
+
+    text = (
+        "ips_mock: 1\n"
+        "companies: [{name: Example, id: 100}]\n"
+        "users: [{email: admin@example.com, password: p, role: IpsAdmin, companies: [Example]}]\n"
+        "jobs:\n"
+        "  - &daily\n"
+        "    company: Nowhere\n"
+        "    name: daily\n"
+        "    submitted_by: admin@example.com\n"
+        "    job: {imageServingPublishJob: {publishType: Full}}\n"
+        "  - <<: *daily\n"
+        "    name: again\n"
+    )
+    with pytest.raises(ScenarioError) as error:
+        load_scenario_text(text, name="merged.yaml")
+    lines = str(error.value).splitlines()
+    assert any(line.startswith("merged.yaml:6: jobs[0].company: ") for line in lines), lines
+    assert any(line.startswith("merged.yaml:10: jobs[1].company: ") for line in lines), lines

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ruamel.yaml.comments import CommentedMap
 
 import ips_mock
 from ips_mock import FakeIps, ScenarioError
 from ips_mock.scenario import DEFAULT_SCENARIO, load_scenario, load_scenario_text
 from ips_mock.scenario.loader import DEFAULT_SCENARIO_LIMITS, ScenarioLimits, _measure
+from ips_mock.scenario.located import LocatedMap
 from ips_mock.scenario.yamltext import parse_yaml
 from ips_mock.testing import auth_header, build_envelope
 
@@ -117,7 +117,7 @@ def test_builtin_scenario_is_the_same_from_its_compiled_form_and_from_its_yaml()
     from_yaml = load_scenario_text(DEFAULT_SCENARIO.read_text("utf-8"), name=str(DEFAULT_SCENARIO))
 
     assert type(compiled.data) is dict  # the compiled form was used
-    assert isinstance(from_yaml.data, CommentedMap)
+    assert type(from_yaml.data) is LocatedMap
     assert compiled == from_yaml
 
 
@@ -154,7 +154,7 @@ def test_an_edited_copy_is_read_as_yaml_with_its_lines(tmp_path: Path) -> None:
     edited = tmp_path / "edited.yaml"
     text = DEFAULT_SCENARIO.read_text("utf-8")
     edited.write_text(text + "# one more line\n", encoding="utf-8")
-    assert isinstance(load_scenario(edited).data, CommentedMap)
+    assert type(load_scenario(edited).data) is LocatedMap
 
     broken = tmp_path / "broken.yaml"
     broken.write_text(text.replace("id: 200", "id: 100"), encoding="utf-8")

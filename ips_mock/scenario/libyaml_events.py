@@ -1,12 +1,12 @@
-"""Building the scenario document from libyaml's parser events, as ruamel's round-trip loader builds it.
+"""Reading a scenario document from libyaml's parser events, as ruamel's round-trip loader reads it.
 
 ruamel's round-trip scanner, parser and constructor are pure Python (its C extension serves only its ``safe``
 loader), nearly all of reading a large scenario. When PyYAML's binding of libyaml is installed (a dependency of
-``responses``), its parser reads the events instead, and :func:`read` builds from them what ruamel's constructor
-builds: the same :class:`CommentedMap` and :class:`CommentedSeq` (with the same line and column data, key set and
-flow style), tags resolved by the same ruamel resolver, strings as they are, and every other scalar (numbers,
-booleans, nulls) constructed by ruamel's own constructor. Anything outside the plain subset scenarios use (anchors
-and aliases, tags, merge keys, keys that are not scalars, repeated keys, directives, more than one document, empty
+``responses``), its parser reads the events instead, and :func:`read` builds from them the document
+:mod:`.yamltext` makes of ruamel's: :class:`LocatedMap` and :class:`LocatedList` with the same keys, items and
+lines, tags resolved by the same ruamel resolver, strings as they are, and every other scalar (numbers, booleans,
+nulls) constructed by ruamel's own constructor. Anything outside the plain subset scenarios use (anchors and
+aliases, tags, merge keys, keys that are not scalars, repeated keys, directives, more than one document, empty
 values, block scalars, the characters YAML 1.1 reads otherwise, a limit crossed) and any error make :func:`read`
 give up, and the text is read the usual way, so every error is worded as before.
 """
@@ -16,11 +16,10 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, LineCol
-from ruamel.yaml.compat import ordereddict
 from ruamel.yaml.nodes import ScalarNode
 
 from .loader import ScenarioLimits
+from .located import LocatedList, LocatedMap
 
 __all__ = ["UNSUPPORTED", "read"]
 
@@ -44,8 +43,6 @@ refuses them, byte order marks inside the text, and NEL, LS and PS, line breaks 
 _AS_WRITTEN: Final = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"})
 """Tags whose scalars the scenario constructor keeps as the text itself (instants are parsed by the loader)."""
 _MERGE: Final = "tag:yaml.org,2002:merge"
-
-_set_item: Final = ordereddict.__setitem__
 
 
 class _Unsupported(Exception):
@@ -104,11 +101,9 @@ class _Builder:
             return self.sequence(event, depth)
         raise _Unsupported
 
-    def mapping(self, event: Any, depth: int) -> CommentedMap:
-        mapping = CommentedMap()
-        lines = _lines(mapping, event.start_mark)
-        located: dict[Any, list[int]] = {}
-        keys = mapping._ok  # the keys ruamel's constructor records as the map's own: here, every key so far
+    def mapping(self, event: Any, depth: int) -> LocatedMap:
+        mapping = LocatedMap(event.start_mark.line)
+        key_lines = mapping.key_lines
         next_event, scalar, value = self.next_event, self.scalar, self.value
         inner = depth + 1
         plain_values = inner <= self.limits.max_depth  # a scalar value needs no depth check of its own
@@ -117,41 +112,28 @@ class _Builder:
             if type(item) is not _Scalar or item.anchor is not None or item.tag is not None:
                 raise _Unsupported  # a key that is a collection, an alias, anchored or tagged
             key, tag = scalar(item)
-            if tag == _MERGE or key in keys:
+            if tag == _MERGE or key in mapping:
                 raise _Unsupported  # merge keys are ruamel's to expand, repeated keys its to refuse
             child = next_event()
             if plain_values and type(child) is _Scalar and child.anchor is None and child.tag is None:
                 self.nodes += 2
                 if self.nodes > max_nodes:
                     raise _Unsupported
-                item_value = scalar(child)[0]
+                mapping[key] = scalar(child)[0]
             else:
                 self.nodes += 1
-                item_value = value(child, inner)
-            key_mark, value_mark = item.start_mark, child.start_mark
-            located[key] = [key_mark.line, key_mark.column, value_mark.line, value_mark.column]
-            _set_item(mapping, key, item_value)
-            keys.add(key)
-        if located:
-            lines.data = located
-            _style(mapping, event.flow_style)
+                mapping[key] = value(child, inner)
+            key_lines[key] = item.start_mark.line
         return mapping
 
-    def sequence(self, event: Any, depth: int) -> CommentedSeq:
-        sequence = CommentedSeq()
-        lines = _lines(sequence, event.start_mark)
-        located: dict[Any, list[int]] = {}
-        items: list[Any] = []
+    def sequence(self, event: Any, depth: int) -> LocatedList:
+        sequence = LocatedList(event.start_mark.line)
+        item_lines = sequence.item_lines
         next_event, value = self.next_event, self.value
         inner = depth + 1
         while type(item := next_event()) is not _events.SequenceEndEvent:
-            item_mark = item.start_mark
-            located[len(items)] = [item_mark.line, item_mark.column]
-            items.append(value(item, inner))
-        if items:
-            list.extend(sequence, items)
-            lines.data = located
-            _style(sequence, event.flow_style)
+            item_lines.append(item.start_mark.line)
+            sequence.append(value(item, inner))
         return sequence
 
     def scalar(self, event: Any) -> tuple[Any, str]:
@@ -175,19 +157,3 @@ class _Builder:
             return text, name
         node = ScalarNode(tag, text, event.start_mark, event.end_mark, style=style)
         return self.constructor.construct_object(node, deep=True), name
-
-
-def _lines(container: CommentedMap | CommentedSeq, mark: Any) -> LineCol:
-    """The line and column data ruamel's constructor gives a collection starting at ``mark``."""
-    lines = LineCol()
-    lines.line, lines.col = mark.line, mark.column
-    setattr(container, LineCol.attrib, lines)
-    return lines
-
-
-def _style(container: Any, flow: bool | None) -> None:
-    """The flow style ruamel's constructor records for a non-empty collection."""
-    if flow is True:
-        container.fa.set_flow_style()
-    elif flow is False:
-        container.fa.set_block_style()

@@ -17,7 +17,6 @@ import json
 import math
 import os
 import re
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -34,6 +33,7 @@ from ..model.roles import Role
 from ..model.state import Retention
 from .expectations import Expectations
 from .gc_pause import gc_paused
+from .located import line_of
 
 if TYPE_CHECKING:
     import jsonschema
@@ -152,15 +152,6 @@ _RANGE: Final = "0002-01-01T00:00:00Z to 9998-12-31T23:59:59Z"
 # ------------------------------------------------------------------------------------------------ locating
 
 
-def _line_of(document: Any, path: FieldPath) -> int | None:
-    """1-based line of the deepest node of ``path`` that the YAML document holds (None for a plain mapping)."""
-    if "ruamel.yaml.comments" not in sys.modules:
-        return None  # only ruamel's containers hold lines, and none exists before ruamel is imported
-    from .yamltext import line_of
-
-    return line_of(document, path)
-
-
 def format_path(path: FieldPath) -> str:
     out = ""
     for part in path:
@@ -178,7 +169,7 @@ class _Errors:
     lines: list[tuple[int, str]] = field(default_factory=list)
 
     def locate(self, path: FieldPath) -> tuple[int, str]:
-        line = _line_of(self.document, path)
+        line = line_of(self.document, path)
         where = f"{self.source}:{line}" if line else self.source
         return line or 0, f"{where}: {format_path(path) or '(top level)'}"
 

@@ -1,4 +1,4 @@
-"""Reading scenario YAML with ruamel, bounded by :class:`ScenarioLimits`, and finding the lines of what was read.
+"""Reading scenario YAML with ruamel, bounded by :class:`ScenarioLimits`, into located containers.
 
 Kept apart from the loader so that ruamel (about a sixth of ``ips-mock serve``'s start) is imported only when YAML
 text is read: the built-in scenario has a compiled form (:mod:`ips_mock.builtin`), and a mapping needs no parsing.
@@ -18,16 +18,18 @@ from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from ..errors import ScenarioError
 from .libyaml_events import UNSUPPORTED, read
-from .loader import DEFAULT_SCENARIO_LIMITS, FieldPath, ScenarioLimits, _cut
+from .loader import DEFAULT_SCENARIO_LIMITS, ScenarioLimits, _cut
+from .located import LocatedList, LocatedMap
 
-__all__ = ["line_of", "parse_yaml"]
+__all__ = ["parse_yaml"]
 
 
 def parse_yaml(text: str, name: str, limits: ScenarioLimits) -> Any:
-    """The document ``text`` holds (ruamel's commented containers, which know their lines), or ScenarioError."""
+    """The document ``text`` holds (:class:`LocatedMap` and :class:`LocatedList`, which know their lines), or
+    ScenarioError."""
     try:
         document = _from_events(text, limits)
-        return _yaml(limits).load(text) if document is UNSUPPORTED else document
+        return _located(_yaml(limits).load(text), {}) if document is UNSUPPORTED else document
     except _LimitError as exc:
         raise ScenarioError(f"{name}:{exc.line + 1}: {exc}") from None
     except MarkedYAMLError as exc:
@@ -39,20 +41,28 @@ def parse_yaml(text: str, name: str, limits: ScenarioLimits) -> Any:
         raise ScenarioError(f"{name}: YAML error: {_cut(str(exc).splitlines()[0])}") from None
 
 
-def line_of(document: Any, path: FieldPath) -> int | None:
-    """1-based line of the deepest node of ``path`` that the YAML document holds (None for a plain mapping)."""
-    node, line = document, None
-    for part in path:
-        if isinstance(node, CommentedMap) and part in node:
-            line = node.lc.key(part)[0] + 1
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
-            line = node.lc.item(part)[0] + 1
-        else:
-            break
-        node = node[part]
-    if line is None and isinstance(document, CommentedMap | CommentedSeq):
-        line = document.lc.line + 1
-    return line
+def _located(value: Any, done: dict[int, Any]) -> Any:
+    """ruamel's commented containers as located ones, with the same lines. An alias is the same container as
+    its anchor in ruamel's document and stays one here (``done``: id of a commented container -> its copy), so
+    the copy is no larger than what was read; the composer has bounded its depth."""
+    if isinstance(value, CommentedMap):
+        copy = done.get(id(value))
+        if copy is None:
+            copy = done[id(value)] = LocatedMap(value.lc.line)
+            for key, item in value.items():
+                copy[key] = _located(item, done)
+                # A key merged in (``<<``) has no line of its own here: the mapping's stands for it.
+                copy.key_lines[key] = value.lc.data[key][0] if key in value.lc.data else value.lc.line
+        return copy
+    if isinstance(value, CommentedSeq):
+        copy = done.get(id(value))
+        if copy is None:
+            copy = done[id(value)] = LocatedList(value.lc.line)
+            for index, item in enumerate(value):
+                copy.append(_located(item, done))
+                copy.item_lines.append(value.lc.item(index)[0])
+        return copy
+    return value
 
 
 class _LimitError(Exception):
