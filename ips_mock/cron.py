@@ -290,11 +290,12 @@ class FireSequences:
 
     def __init__(self, zone: ZoneInfo) -> None:
         self.zone = zone
-        self._heads: weakref.WeakValueDictionary[tuple[CronSchedule, datetime], _Fire] = weakref.WeakValueDictionary()
+        self._heads: weakref.WeakValueDictionary[tuple[str, datetime], _Fire] = weakref.WeakValueDictionary()
 
     def fires_after(self, schedule: CronSchedule, after: datetime) -> Iterator[datetime]:
         """What ``schedule.fires_after(after, zone)`` yields."""
-        key = (schedule, after.astimezone(UTC))
+        # By expression, which determines the schedule: a str hashes once, a schedule in Python on every call.
+        key = (schedule.expression, after.astimezone(UTC))
         first = self._heads.get(key)
         if first is None:
             source = schedule.fires_after(after, self.zone)
