@@ -223,7 +223,7 @@ class Scenario:
 
     def behaviour_for(self, job_name: str, job_type: str) -> Behaviour:
         rule = next((r for r in self.behaviours if r.matches(job_name, job_type)), None)
-        return rule.behaviour if rule is not None else _behaviour_type()()
+        return rule.behaviour if rule is not None else _default_behaviour()
 
     def error(self, path: FieldPath, message: str) -> ScenarioError:
         """A :class:`ScenarioError` located at ``path`` (for checks made when the scenario is put to use)."""
@@ -465,12 +465,12 @@ def _check_schema(document: Any, errors: _Errors) -> None:
 
 
 @cache
-def _behaviour_type() -> type[Behaviour]:
-    """:class:`Behaviour`, imported with the first run that needs one (a server with no job never does); cached,
-    since a run's behaviour is chosen for every run."""
+def _default_behaviour() -> Behaviour:
+    """The behaviour of a job no rule matches, imported with the first run that needs one (a server with no job
+    never does). One instance: it is immutable, so every such job shares it and its run plan is computed once."""
     from ..model.behaviour import Behaviour
 
-    return Behaviour
+    return Behaviour()
 
 
 class _Builder:
@@ -491,7 +491,7 @@ class _Builder:
         start = self._instant(clock.get("start", DEFAULT_START), ["clock", "start"])
         self._companies()
         self._users()
-        jobs = tuple(self._job(i, spec, start) for i, spec in enumerate(self.doc.get("jobs", [])))
+        jobs = self._jobs(start)
         behaviours = tuple(self._behaviour(i, spec) for i, spec in enumerate(self.doc.get("behaviours", [])))
         faults = tuple(self._fault(i, spec) for i, spec in enumerate(self.doc.get("faults", [])))
         self._check_shadowed(faults)
@@ -547,7 +547,10 @@ class _Builder:
                 folders.append((company.id, join_path(company.root_path, spec["path"])))
         assets: list[AssetSeed] = []
         names: dict[tuple[int, str], int] = {}
-        for i, spec in enumerate(self.doc.get("assets", [])):
+        specs = self.doc.get("assets", [])
+        if specs:  # the section classes load with the first scenario that has one; once, not once an asset
+            from .spec import AssetSeed
+        for i, spec in enumerate(specs):
             at: list[str | int] = ["assets", i]
             company = self._company(spec["company"], [*at, "company"])
             if company is None:
@@ -568,8 +571,6 @@ class _Builder:
             creator = spec.get("created_by")
             if creator is not None and self._user(creator, [*at, "created_by"]) is None:
                 continue
-            from .spec import AssetSeed  # the section classes load with the first scenario that has one
-
             assets.append(
                 AssetSeed(
                     i,
@@ -711,9 +712,27 @@ class _Builder:
                 locale=spec.get("locale", "en-US"),
             )
 
-    def _job(self, i: int, spec: Mapping[str, Any], start: datetime | None) -> JobSeed:
+    def _jobs(self, start: datetime | None) -> tuple[JobSeed, ...]:
+        specs = self.doc.get("jobs", [])
+        if not specs:
+            return ()
+        # Imported here, once: an import statement in _job would cost microseconds for each of 10,000 jobs.
+        from ..cron import CronSchedule, ScheduleError  # cronsim comes with the first job
         from .spec import JobSeed
 
+        return tuple(
+            self._job(i, spec, start, JobSeed, CronSchedule.parse, ScheduleError) for i, spec in enumerate(specs)
+        )
+
+    def _job(
+        self,
+        i: int,
+        spec: Mapping[str, Any],
+        start: datetime | None,
+        seed: type[JobSeed],
+        parse_schedule: Callable[[str], object],
+        schedule_error: type[Exception],
+    ) -> JobSeed:
         at: list[str | int] = ["jobs", i]
         company_name, name, submitted_by = spec["company"], spec["name"], spec["submitted_by"]  # read once each
         company = self._company(company_name, [*at, "company"])
@@ -724,11 +743,9 @@ class _Builder:
             self.errors.add([*at, "name"], f"duplicate job name {name!r} in {company_name}")
         self.job_names.add((company_name, name))
         if (schedule := spec.get("exec_schedule")) is not None:
-            from ..cron import CronSchedule, ScheduleError  # cronsim comes with the first schedule
-
             try:
-                CronSchedule.parse(schedule)
-            except ScheduleError as exc:
+                parse_schedule(schedule)
+            except schedule_error as exc:
                 self.errors.add([*at, "exec_schedule"], str(exc))
         exec_time = self._instant(spec["exec_time"], [*at, "exec_time"]) if "exec_time" in spec else None
         if exec_time is not None and start is not None and exec_time < start:
@@ -741,7 +758,7 @@ class _Builder:
             elif fired is not None:
                 past.append(fired)
         ((element, job_spec),) = spec["job"].items()
-        return JobSeed(
+        return seed(
             i,
             company_name,
             name,

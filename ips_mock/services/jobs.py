@@ -6,7 +6,8 @@ import heapq
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Final
+from functools import cache
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from ..clock import LAST_INSTANT
 from ..errors import IpsFault
@@ -19,8 +20,10 @@ from ..model.roles import ADMIN_ROLES
 from .base import ServiceBase
 
 if TYPE_CHECKING:
+    from ..cron import CronSchedule, ScheduleError
     from ..model.behaviour import Behaviour
-    from ..model.jobs import JobDefinition, JobLog, JobLogDetail, Run
+    from ..model.jobs import JobDefinition, JobLog, JobLogDetail, Run, Trigger
+    from ..model.jobtypes import JobType
     from ..scheduler import Scheduler
     from .results import LogPage
 
@@ -29,6 +32,31 @@ __all__ = ["JobService"]
 _LOCALE_RE: Final = re.compile(r"[a-z]{2}(-[A-Z]{2})?")
 MAX_RECORDS_PER_PAGE: Final = 1000
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class _JobKit(NamedTuple):
+    """What submitting a job takes beyond serving: the job records, job types and cron schedules."""
+
+    definition: type[JobDefinition]
+    trigger: type[Trigger]
+    job_types: Mapping[str, JobType]
+    submittable: tuple[str, ...]
+    echo_spec: Callable[..., dict[str, Any]]
+    parse_schedule: Callable[[str], CronSchedule]
+    schedule_error: type[ScheduleError]
+
+
+@cache
+def _job_kit() -> _JobKit:
+    """Imported with the first job, not with the server (cronsim included), and then held: an import statement
+    in ``submit_job`` itself cost a few microseconds on every call, a tenth of installing a scenario's job."""
+    from ..cron import CronSchedule, ScheduleError
+    from ..model.jobs import JobDefinition, Trigger
+    from ..model.jobtypes import JOB_TYPES, SUBMITTABLE_JOB_TYPES, echo_spec
+
+    return _JobKit(
+        JobDefinition, Trigger, JOB_TYPES, SUBMITTABLE_JOB_TYPES, echo_spec, CronSchedule.parse, ScheduleError
+    )
 
 
 class JobService(ServiceBase):
@@ -92,10 +120,7 @@ class JobService(ServiceBase):
             raise IpsFault.invalid_parameter(field, f"{instant.isoformat()} is out of range") from None
 
     def submit_job(self, caller: User, now: datetime, p: Mapping[str, Any]) -> str:
-        # The job records and types, imported with the first job.
-        from ..model.jobs import JobDefinition, Trigger
-        from ..model.jobtypes import JOB_TYPES, SUBMITTABLE_JOB_TYPES, echo_spec
-
+        kit = _job_kit()
         company = self.company(caller, p["companyHandle"])
         recipient = self._recipient(caller, company, p.get("userHandle"))
         name = p["jobName"]
@@ -104,11 +129,11 @@ class JobService(ServiceBase):
         locale = p.get("locale")
         if locale is not None and not _LOCALE_RE.fullmatch(locale):
             raise IpsFault.invalid_parameter("locale", f"{locale!r} is not ll or ll-CC, e.g. en-US")
-        elements = [e for e in SUBMITTABLE_JOB_TYPES if e in p]
+        elements = [e for e in kit.submittable if e in p]
         if not elements:
             raise IpsFault(
                 IpsFault.MISSING_PARAMETER,
-                f"Missing job type: submitJob needs one of {', '.join(SUBMITTABLE_JOB_TYPES)}",
+                f"Missing job type: submitJob needs one of {', '.join(kit.submittable)}",
             )
         if len(elements) > 1:
             raise IpsFault.invalid_parameter("submitJob", f"give exactly one job type, got {', '.join(elements)}")
@@ -118,7 +143,7 @@ class JobService(ServiceBase):
             raise IpsFault.invalid_parameter(path, problem)
         if "execTime" in p and "execSchedule" in p:
             raise IpsFault.invalid_parameter("execTime", "give execTime or execSchedule, not both")
-        trigger = Trigger(state=TriggerState.COMPLETE)
+        trigger = kit.trigger(state=TriggerState.COMPLETE)
         if "execTime" in p:
             exec_time = self._utc(p["execTime"], "execTime")
             if exec_time > LAST_INSTANT:
@@ -132,13 +157,11 @@ class JobService(ServiceBase):
                     f"{exec_time.astimezone(self.zone).isoformat()} is in the past "
                     f"(server time is {now.astimezone(self.zone).isoformat()})",
                 )
-            trigger = Trigger(exec_time=exec_time)
+            trigger = kit.trigger(exec_time=exec_time)
         elif "execSchedule" in p:
-            from ..cron import CronSchedule, ScheduleError  # cronsim comes with the first schedule
-
             try:
-                trigger = Trigger(schedule=CronSchedule.parse(p["execSchedule"]))
-            except ScheduleError as exc:
+                trigger = kit.trigger(schedule=kit.parse_schedule(p["execSchedule"]))
+            except kit.schedule_error as exc:
                 raise IpsFault.invalid_parameter("execSchedule", str(exc)) from None
         existing = self._definition_named(company.id, name)
         running = next(self.state.active_runs_of(company.id, name), None) is not None
@@ -148,11 +171,11 @@ class JobService(ServiceBase):
                 f"a job named {name!r} is already scheduled or running in {company.name}; names must be unique",
             )
         submitted = p[element]
-        definition = JobDefinition(
+        definition = kit.definition(
             company_id=company.id,
             name=name,
             job_type=element,
-            spec=echo_spec(JOB_TYPES[element], submitted, root_path=company.root_path),
+            spec=kit.echo_spec(kit.job_types[element], submitted, root_path=company.root_path),
             submitted=dict(submitted),
             submit_user_email=caller.email,
             notify_user_email=recipient.email,
