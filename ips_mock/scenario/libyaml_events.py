@@ -43,6 +43,7 @@ refuses them, byte order marks inside the text, and NEL, LS and PS, line breaks 
 _AS_WRITTEN: Final = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"})
 """Tags whose scalars the scenario constructor keeps as the text itself (instants are parsed by the loader)."""
 _MERGE: Final = "tag:yaml.org,2002:merge"
+_STR: Final = "tag:yaml.org,2002:str"
 
 
 class _Unsupported(Exception):
@@ -69,6 +70,9 @@ class _Builder:
         self.nodes = 0
         self.tags: dict[tuple[str, tuple[bool, bool]], tuple[Any, str]] = {}
         """(text, implicit) -> the resolved tag (ruamel's Tag) and its name."""
+        implicit_resolvers = resolver.versioned_resolver  # first character -> ruamel's (tag, pattern) pairs
+        self.may_resolve = frozenset(implicit_resolvers) if None not in implicit_resolvers else None
+        """The first characters of a plain scalar that ruamel may resolve to a tag other than str (None: any)."""
 
     def document(self) -> Any:
         if type(self.next_event()) is not _events.StreamStartEvent:
@@ -147,6 +151,9 @@ class _Builder:
         elif style == "|" or style == ">":
             raise _Unsupported  # block scalars: libyaml takes headers ruamel refuses (e.g. ">#")
         implicit = event.implicit
+        may_resolve = self.may_resolve
+        if not implicit[0] or (may_resolve is not None and text[0] not in may_resolve):
+            return text, _STR  # quoted, or plain with no pattern to try: what ruamel's resolve() answers
         key = (text, implicit)
         resolved = self.tags.get(key)
         if resolved is None:
