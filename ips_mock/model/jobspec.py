@@ -36,11 +36,11 @@ def spec_problems(element: str, spec: Mapping[str, Any]) -> list[tuple[str, str]
 
     def walk(type_name: str, value: Mapping[str, Any], path: str) -> None:
         for key, item in value.items():
-            where = f"{path}/{key}"
-            if isinstance(item, Mapping):
-                walk(_type_of(key), item, where)
-            elif isinstance(item, str) and (allowed := _allowed(type_name, key)) is not None and item not in allowed:
-                problems.append((where, f"{item!r} is not one of {', '.join(sorted(allowed))}"))
+            if isinstance(item, str):  # the usual value: tested first, as the Mapping test is an ABC's
+                if (allowed := _allowed(type_name, key)) is not None and item not in allowed:
+                    problems.append((f"{path}/{key}", f"{item!r} is not one of {', '.join(sorted(allowed))}"))
+            elif isinstance(item, dict | Mapping):
+                walk(_type_of(key), item, f"{path}/{key}")
 
     walk(_type_of(element), spec, element)
     crops = [c for c in _CROPS if c in spec]

@@ -324,14 +324,14 @@ def from_mapping(value: Any, ctype: ComplexType, schema: Schema, path: str = "")
         raise IpsFault.invalid_request_xml(f"Unknown field {unknown[0]!r} in {path or ctype.name}; expected {expected}")
     out: dict[str, Any] = {}
     for f in ctype.fields:
-        where = f"{path}/{f.name}".lstrip("/")
-        if value.get(f.name) is None:
+        item = value.get(f.name)
+        if item is None:
             if f.required:
-                raise IpsFault.missing_parameter(where)
+                raise IpsFault.missing_parameter(f"{path}/{f.name}".lstrip("/"))
             if f.repeated:
                 out[f.name] = []
             continue
-        item = value[f.name]
+        where = f"{path}/{f.name}".lstrip("/")
         if f.repeated:
             items = item if isinstance(item, list) else [item]
             _check_bound(len(items), f, where)
@@ -339,6 +339,18 @@ def from_mapping(value: Any, ctype: ComplexType, schema: Schema, path: str = "")
         else:
             out[f.name] = _from_value(item, f, schema, where)
     return out
+
+
+_MAPPING_KINDS: Final[dict[str, tuple[type, ...]]] = {
+    "string": (str,),
+    "int": (int,),
+    "long": (int,),
+    "double": (int, float),
+    "boolean": (bool,),
+    "dateTime": (str, datetime),
+    "base64Binary": (str, bytes),
+}
+"""The Python types a plain mapping may give for each simple XSD type."""
 
 
 def _from_value(value: Any, field: Field, schema: Schema, path: str) -> Any:
@@ -349,16 +361,7 @@ def _from_value(value: Any, field: Field, schema: Schema, path: str) -> Any:
             value = {item.name: value}
         decoded = from_mapping(value, ctype, schema, path)
         return decoded[item.name] if item is not None else decoded
-    kinds: dict[str, tuple[type, ...]] = {
-        "string": (str,),
-        "int": (int,),
-        "long": (int,),
-        "double": (int, float),
-        "boolean": (bool,),
-        "dateTime": (str, datetime),
-        "base64Binary": (str, bytes),
-    }
-    if (isinstance(value, bool) and field.type != "boolean") or not isinstance(value, kinds[field.type]):
+    if (isinstance(value, bool) and field.type != "boolean") or not isinstance(value, _MAPPING_KINDS[field.type]):
         raise IpsFault.invalid_parameter(path, f"{value!r} is not a valid xsd:{field.type}")
     if field.type in _INT_RANGES:
         return _parse_simple(str(value), field.type, path)
