@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final
 
 from ..clock import LAST_INSTANT
 from ..errors import IpsFault
@@ -20,10 +20,8 @@ from ..model.roles import ADMIN_ROLES
 from .base import ServiceBase
 
 if TYPE_CHECKING:
-    from ..cron import CronSchedule, ScheduleError
     from ..model.behaviour import Behaviour
-    from ..model.jobs import JobDefinition, JobLog, JobLogDetail, Run, Trigger
-    from ..model.jobtypes import JobType
+    from ..model.jobs import JobDefinition, JobLog, JobLogDetail, Run
     from ..scheduler import Scheduler
     from .results import LogPage
 
@@ -34,29 +32,30 @@ MAX_RECORDS_PER_PAGE: Final = 1000
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-class _JobKit(NamedTuple):
-    """What submitting a job takes beyond serving: the job records, job types and cron schedules."""
+class _JobKit:
+    """What submitting a job takes beyond serving: the job records, job types and cron schedules. Imported with
+    the first job, not with the server (cronsim included), and then held by :func:`_job_kit`: an import statement
+    in ``submit_job`` itself cost a few microseconds on every call, a tenth of installing a scenario's job."""
 
-    definition: type[JobDefinition]
-    trigger: type[Trigger]
-    job_types: Mapping[str, JobType]
-    submittable: tuple[str, ...]
-    echo_spec: Callable[..., dict[str, Any]]
-    parse_schedule: Callable[[str], CronSchedule]
-    schedule_error: type[ScheduleError]
+    __slots__ = ("definition", "echo_spec", "job_types", "parse_schedule", "schedule_error", "submittable", "trigger")
+
+    def __init__(self) -> None:
+        from ..cron import CronSchedule, ScheduleError
+        from ..model.jobs import JobDefinition, Trigger
+        from ..model.jobtypes import JOB_TYPES, SUBMITTABLE_JOB_TYPES, echo_spec
+
+        self.definition = JobDefinition
+        self.trigger = Trigger
+        self.job_types = JOB_TYPES
+        self.submittable = SUBMITTABLE_JOB_TYPES
+        self.echo_spec = echo_spec
+        self.parse_schedule = CronSchedule.parse
+        self.schedule_error = ScheduleError
 
 
 @cache
 def _job_kit() -> _JobKit:
-    """Imported with the first job, not with the server (cronsim included), and then held: an import statement
-    in ``submit_job`` itself cost a few microseconds on every call, a tenth of installing a scenario's job."""
-    from ..cron import CronSchedule, ScheduleError
-    from ..model.jobs import JobDefinition, Trigger
-    from ..model.jobtypes import JOB_TYPES, SUBMITTABLE_JOB_TYPES, echo_spec
-
-    return _JobKit(
-        JobDefinition, Trigger, JOB_TYPES, SUBMITTABLE_JOB_TYPES, echo_spec, CronSchedule.parse, ScheduleError
-    )
+    return _JobKit()
 
 
 class JobService(ServiceBase):
