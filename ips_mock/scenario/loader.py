@@ -720,9 +720,14 @@ class _Builder:
         from ..cron import CronSchedule, ScheduleError  # cronsim comes with the first job
         from .spec import JobSeed
 
-        return tuple(
-            self._job(i, spec, start, JobSeed, CronSchedule.parse, ScheduleError) for i, spec in enumerate(specs)
-        )
+        def schedule_problem(expression: str) -> str | None:
+            try:
+                CronSchedule.parse(expression)
+            except ScheduleError as exc:
+                return str(exc)
+            return None
+
+        return tuple(self._job(i, spec, start, JobSeed, schedule_problem) for i, spec in enumerate(specs))
 
     def _job(
         self,
@@ -730,8 +735,7 @@ class _Builder:
         spec: Mapping[str, Any],
         start: datetime | None,
         seed: type[JobSeed],
-        parse_schedule: Callable[[str], object],
-        schedule_error: type[Exception],
+        schedule_problem: Callable[[str], str | None],
     ) -> JobSeed:
         at: list[str | int] = ["jobs", i]
         company_name, name, submitted_by = spec["company"], spec["name"], spec["submitted_by"]  # read once each
@@ -742,11 +746,8 @@ class _Builder:
         if (company_name, name) in self.job_names:
             self.errors.add([*at, "name"], f"duplicate job name {name!r} in {company_name}")
         self.job_names.add((company_name, name))
-        if (schedule := spec.get("exec_schedule")) is not None:
-            try:
-                parse_schedule(schedule)
-            except schedule_error as exc:
-                self.errors.add([*at, "exec_schedule"], str(exc))
+        if (schedule := spec.get("exec_schedule")) is not None and (problem := schedule_problem(schedule)):
+            self.errors.add([*at, "exec_schedule"], problem)
         exec_time = self._instant(spec["exec_time"], [*at, "exec_time"]) if "exec_time" in spec else None
         if exec_time is not None and start is not None and exec_time < start:
             self.errors.add([*at, "exec_time"], f"{spec['exec_time']} is before clock.start {start.isoformat()}")
