@@ -176,6 +176,11 @@ class _GuardedRequestHandler(WSGIRequestHandler):
             if self._reader.received and not self._responded:  # a silent client just gets closed
                 self._send_timeout()
 
+    def handle_expect_100(self) -> bool:
+        # werkzeug's run_wsgi sends the interim "100 Continue" itself; http.server's, sent while it parses the
+        # head, was a second one in a row.
+        return True
+
     def send_response(self, code: int, message: str | None = None) -> None:
         # http.server's, except that the server names itself at the end of the head, and only if the application
         # did not (ips-mock's app says "Server: ips-mock"): one Server header, not two.

@@ -136,11 +136,24 @@ def test_heads_read_either_way_give_the_same_environ(
     assert direct == through_http_server
 
 
-def test_expect_100_continue_is_answered_by_http_server(server: ServerThread) -> None:
-    request = b"POST /x HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok"
-    response = _exchange(server.port, request)
-    assert response.startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
-    status, seen = _answer(response[response.index(b"HTTP/1.1 200") :])
+def test_expect_100_continue_is_answered_once_before_the_body_is_sent(server: ServerThread) -> None:
+    # A client that waits for the interim answer before sending its body (as curl does for larger bodies) gets
+    # exactly one "100 Continue", then the reply.
+    head = b"POST /x HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(head)
+        interim = b""
+        while not interim.endswith(b"\r\n\r\n"):
+            interim += sock.recv(1)
+        sock.sendall(b"ok")
+        sock.shutdown(socket.SHUT_WR)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    assert interim == b"HTTP/1.1 100 Continue\r\n\r\n"
+    response = b"".join(chunks)
+    assert response.startswith(b"HTTP/1.1 200 OK\r\n")
+    status, seen = _answer(response)
     assert status == "200 OK"
     assert isinstance(seen, dict)
     assert seen["body"] == "ok"
