@@ -466,11 +466,11 @@ def _check_schema(document: Any, errors: _Errors) -> None:
 
 @cache
 def _default_behaviour() -> Behaviour:
-    """The behaviour of a job no rule matches, imported with the first run that needs one (a server with no job
-    never does). One instance: it is immutable, so every such job shares it and its run plan is computed once."""
-    from ..model.behaviour import Behaviour
+    """The behaviour of a job no rule matches (every such job shares it, so its run plan is computed once),
+    imported with the first run that needs one: a server with no job never does."""
+    from ..model.behaviour import DEFAULT_BEHAVIOUR
 
-    return Behaviour()
+    return DEFAULT_BEHAVIOUR
 
 
 class _Builder:
