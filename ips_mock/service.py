@@ -17,6 +17,7 @@ from .errors import IpsFault
 from .model import State
 from .model.state import Retention
 from .services.assets import AssetService
+from .services.cdn import CdnService
 from .services.company import CompanyService
 from .services.jobs import JobService
 
@@ -43,7 +44,7 @@ def _the_default_behaviour() -> Behaviour:
     return DEFAULT_BEHAVIOUR
 
 
-class IpsService(CompanyService, JobService, AssetService):
+class IpsService(CompanyService, JobService, AssetService, CdnService):
     """Every IPS area's operations on one state (each area's methods live in :mod:`ips_mock.services`)."""
 
     def __init__(

@@ -217,6 +217,8 @@ def valid_params(target: Target, operation: str) -> dict[str, Any]:
             "strictSubTypeCheck": False,
         },
         "getAssociatedAssets": {**company, "assetHandle": target.asset_handle},
+        "cdnCacheInvalidation": {**company, "urlArray": {"items": ["https://s7d1.scene7.com/is/image/Example/a"]}},
+        "getCdnCacheInvalidationStatus": {**company, "invalidationHandle": "cdn|100|1"},
         "getFolderTree": {**company, "folderPath": "Example/", "depth": 2},
         "getFolders": {**company, "folderPath": "Example/"},
         "moveAsset": {**company, "assetHandle": target.asset_handle, "folderHandle": target.folder_handle},

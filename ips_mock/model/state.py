@@ -22,6 +22,7 @@ from .jobstates import RunState
 from .user import User
 
 if TYPE_CHECKING:
+    from .cdn import Invalidation
     from .jobs import JobDefinition, JobLog, LogRecord, Notification, Run
 
 __all__ = ["Dropped", "Event", "Retention", "State"]
@@ -98,6 +99,9 @@ class State:
     """Every company's folders and assets."""
     pending_calls: list[Notification] = field(default_factory=list)
     """HTTP calls recorded in the outbox and not yet handed to delivery, in order."""
+    invalidations: dict[str, Invalidation] = field(default_factory=dict)
+    """CDN cache invalidations by handle, oldest first (the newest ``MAX_KEPT_INVALIDATIONS``)."""
+    next_invalidation: int = 1
     exports: dict[int, Any] = field(default_factory=dict)
     """Downloads export jobs left, by run id (``ips_mock.effects.ExportArchive``)."""
     outbox: list[Notification] = field(default_factory=list)
@@ -316,6 +320,16 @@ class State:
     def take_asset_id(self) -> int:
         self.next_asset_id += 1
         return self.next_asset_id - 1
+
+    def take_invalidation_number(self) -> int:
+        self.next_invalidation += 1
+        return self.next_invalidation - 1
+
+    def keep_invalidation(self, invalidation: Invalidation, limit: int) -> None:
+        """Record ``invalidation``, dropping the oldest beyond ``limit``."""
+        self.invalidations[invalidation.handle] = invalidation
+        while len(self.invalidations) > limit:
+            del self.invalidations[next(iter(self.invalidations))]
 
     @cached_property
     def faker(self) -> Any:

@@ -61,6 +61,7 @@ AREAS: Final[Mapping[str, tuple[str, ...]]] = {
         "moveAssets",
         "getAssociatedAssets",
     ),
+    "cdn": ("cdnCacheInvalidation", "getCdnCacheInvalidationStatus"),
 }
 """The operations of each IPS area's table (its module's ``OPERATIONS``), in table order; an operation belongs to
 exactly one area. Known without importing the area (a test checks it against the tables)."""
@@ -82,6 +83,10 @@ def area_table(area: str) -> Mapping[str, Handler]:
         from . import assets
 
         return assets.OPERATIONS
+    if area == "cdn":
+        from . import cdn
+
+        return cdn.OPERATIONS
     raise KeyError(area)
 
 

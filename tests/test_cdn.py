@@ -1,0 +1,164 @@
+"""CDN cache invalidation: cdnCacheInvalidation answers a handle and an estimate, getCdnCacheInvalidationStatus
+follows it on the virtual clock. Through zeep on Adobe's 2014-04-03 WSDL (every reply checked against its schema)
+and raw envelopes for the faults and the other versions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+import zeep
+
+from ips_mock import FakeIps, ServerThread
+from ips_mock.model import State
+from ips_mock.model.cdn import Invalidation
+from ips_mock.testing import PlainXmlTestClient, SoapTestClient, real_wsdl_path, validate_reply
+
+BINDING = "{http://www.scene7.com/IpsApi}IpsApiServiceSoapBinding"
+AUTH = "{http://www.scene7.com/IpsApi/xsd/2014-04-03}authHeader"
+HERO = "https://s7d1.scene7.com/is/image/Example/hero?wid=300"
+
+
+class Zeep:
+    def __init__(self, url: str, session: requests.Session) -> None:
+        self.validated = 0
+        session.hooks["response"].append(self._check)
+        self.client = zeep.Client(str(real_wsdl_path("2014-04-03")), transport=zeep.Transport(session=session))
+        self.service = self.client.create_service(BINDING, url + "/scene7/services/IpsApiService")
+        header = self.client.get_element(AUTH)
+        self.auth = [header(user="admin@example.com", password="password", appName="cdn", appVersion="1.0")]
+
+    def _check(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        if response.request.method == "POST":
+            validate_reply(response.content)
+            self.validated += 1
+
+
+@pytest.fixture
+def served(fake: FakeIps) -> Iterator[Zeep]:
+    with ServerThread(fake) as server, requests.Session() as session:
+        yield Zeep(server.url, session)
+    assert fake.errors == []
+
+
+def test_an_invalidation_is_in_progress_for_five_virtual_seconds_then_done(fake: FakeIps, served: Zeep) -> None:
+    asked = fake.now()
+    reply = served.service.cdnCacheInvalidation(
+        companyHandle="c|100",
+        urlArray={"items": [HERO, "http://s7d1.scene7.com/is/content/Example/manual.pdf"]},
+        _soapheaders=served.auth,
+    )
+    assert (reply.invalidationHandle, reply.estimatedSeconds) == ("cdn|100|1", 5)
+
+    def status() -> tuple[str, int | None, datetime | None]:
+        got = served.service.getCdnCacheInvalidationStatus(
+            companyHandle="c|100", invalidationHandle=reply.invalidationHandle, _soapheaders=served.auth
+        )
+        return got.status, got.pingAfterSeconds, got.completionTime
+
+    assert status() == ("In-Progress", 5, None)
+    fake.advance(timedelta(seconds=3, milliseconds=500))
+    assert status() == ("In-Progress", 2, None)  # the seconds left, rounded up: never 0 while in progress
+    fake.advance(timedelta(seconds=1, milliseconds=499))
+    assert status() == ("In-Progress", 1, None)
+    fake.advance(timedelta(milliseconds=1))
+    state, ping, completed = status()
+    assert (state, ping, completed) == ("Done", None, asked + timedelta(seconds=5))
+    assert completed is not None
+    assert completed.utcoffset() == asked.astimezone(fake.scenario.zone).utcoffset()  # in the server's zone
+    assert served.validated == 5
+
+
+def test_handles_count_per_fake_and_start_again_after_a_reset(fake: FakeIps) -> None:
+    client = SoapTestClient(fake)
+    params = {"companyHandle": "c|100", "urlArray": {"items": [HERO]}}
+    handles = [client.call("cdnCacheInvalidation", params).text("invalidationHandle") for _ in range(3)]
+    assert handles == ["cdn|100|1", "cdn|100|2", "cdn|100|3"]
+    fake.reset()
+    assert client.call("cdnCacheInvalidation", params).text("invalidationHandle") == "cdn|100|1"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://s7d1.scene7.com/is/image/Other/hero", "does not name the company root id 'Example'"),
+        ("https://s7d1.scene7.com/is/image/Examples/hero", "does not name the company root id 'Example'"),
+        ("ftp://s7d1.scene7.com/is/image/Example/hero", "not an absolute http or https URL"),
+        ("/is/image/Example/hero", "not an absolute http or https URL"),
+        ("http://[::1/is/image/Example/hero", "not a URL"),
+    ],
+)
+def test_one_url_the_company_cannot_invalidate_faults_the_whole_request(
+    fake: FakeIps, client: SoapTestClient, url: str, problem: str
+) -> None:
+    params = {"companyHandle": "c|100", "urlArray": {"items": [HERO, url]}}
+    client.call("cdnCacheInvalidation", params).assert_fault(30001, "urlArray", url, problem)
+    assert fake.state.invalidations == {}
+    assert client.call("cdnCacheInvalidation", {**params, "urlArray": {"items": [HERO]}}).text(
+        "invalidationHandle"
+    ) == ("cdn|100|1")
+
+
+def test_a_root_id_is_matched_as_a_whole_decoded_path_segment(fake: FakeIps, client: SoapTestClient) -> None:
+    fake.state.companies[100] = fake.state.companies[100].__class__(100, "Example", "My Brand/")
+    url = "https://s7d1.scene7.com/is/image/My%20Brand/hero"
+    reply = client.call("cdnCacheInvalidation", {"companyHandle": "c|100", "urlArray": {"items": [url]}})
+    assert reply.text("invalidationHandle") == "cdn|100|1"
+
+
+def test_the_status_of_an_unknown_or_foreign_handle_is_refused(fake: FakeIps, client: SoapTestClient) -> None:
+    client.call("cdnCacheInvalidation", {"companyHandle": "c|100", "urlArray": {"items": [HERO]}})
+    for handle in ("cdn|100|2", "cdn|200|1", "nonsense"):
+        client.call(
+            "getCdnCacheInvalidationStatus", {"companyHandle": "c|100", "invalidationHandle": handle}
+        ).assert_fault(30001, "invalidationHandle", handle)
+    client.call(
+        "getCdnCacheInvalidationStatus", {"companyHandle": "c|200", "invalidationHandle": "cdn|100|1"}
+    ).assert_fault(20006)  # a company the caller is not in
+
+
+def test_only_company_admins_may_invalidate(client: SoapTestClient) -> None:
+    params = {"companyHandle": "c|100", "urlArray": {"items": [HERO]}}
+    client.call("cdnCacheInvalidation", params, user="user@example.com").assert_fault(20003, "cdnCacheInvalidation")
+
+
+def test_2013_counts_the_urls_and_has_no_status_operation(fake: FakeIps, client: SoapTestClient) -> None:
+    params = {
+        "companyHandle": "c|100",
+        "confirmation": {"ccOriginator": True, "ccOthersArray": {"items": ["ops@example.com"]}},
+        "urlArray": {"items": [HERO, HERO.replace("hero", "logo")]},
+    }
+    reply = client.call("cdnCacheInvalidation", params, version="2013-02-15")
+    assert [(name, reply.text(name)) for name in reply.names()] == [
+        ("successCount", "2"),
+        ("warningCount", "0"),
+        ("errorCount", "0"),
+    ]
+    assert list(fake.state.invalidations) == ["cdn|100|1"]
+    client.call(
+        "getCdnCacheInvalidationStatus",
+        {"companyHandle": "c|100", "invalidationHandle": "cdn|100|1"},
+        version="2013-02-15",
+    ).assert_fault(30003, "getCdnCacheInvalidationStatus")
+
+
+def test_a_fake_keeps_the_newest_invalidations_only() -> None:
+    state = State()
+    at = datetime(2026, 1, 1)
+    for n in range(1, 6):
+        state.keep_invalidation(Invalidation(f"cdn|100|{n}", 100, 1, at, at), limit=3)
+    assert list(state.invalidations) == ["cdn|100|3", "cdn|100|4", "cdn|100|5"]
+
+
+def test_aems_plain_xml_transport_in_a_beta_namespace(fake: FakeIps) -> None:
+    client = PlainXmlTestClient(fake, version="2021-04-26-beta")
+    handle = client.call("cdnCacheInvalidation", {"companyHandle": "c|100", "urlArray": {"items": [HERO]}}).text(
+        "invalidationHandle"
+    )
+    fake.advance(timedelta(seconds=5))
+    status = client.call("getCdnCacheInvalidationStatus", {"companyHandle": "c|100", "invalidationHandle": handle})
+    assert status.names() == ["status", "completionTime"]
+    assert status.text("status") == "Done"
