@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from ..errors import IpsFault
 from ..model import Company, User
-from ..model.cdn import INVALIDATION_TIME, MAX_KEPT_INVALIDATIONS, Invalidation
 from .base import ServiceBase
+
+if TYPE_CHECKING:
+    from ..model.cdn import Invalidation
 
 __all__ = ["CdnService"]
 
@@ -21,6 +24,8 @@ class CdnService(ServiceBase):
         """Record an invalidation of ``urls`` (the schema allows 1 to 1,000). Every URL must be an http(s) URL
         with the company's root id as a segment of its path, as Adobe documents; one that is not faults the
         whole request (30001) and records nothing."""
+        from ..model.cdn import INVALIDATION_TIME, MAX_KEPT_INVALIDATIONS, Invalidation  # with the first one
+
         company = self.company(caller, company_handle)
         for url in urls:
             if (problem := _url_problem(url, company)) is not None:
