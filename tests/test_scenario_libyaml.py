@@ -8,11 +8,15 @@ lines errors are reported at; and every error must be worded as ruamel's parser 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ips_mock.errors import ScenarioError
@@ -237,3 +241,37 @@ def test_an_error_in_a_merged_key_is_located_at_the_mapping_it_was_merged_into()
     lines = str(error.value).splitlines()
     assert any(line.startswith("merged.yaml:6: jobs[0].company: ") for line in lines), lines
     assert any(line.startswith("merged.yaml:10: jobs[1].company: ") for line in lines), lines
+
+
+_SCALARS = st.one_of(
+    st.sampled_from(["yes", "No", "on", "~", "null", "1e3", "0x1F", "0o17", "017", "1_000", ".inf", "2026-01-01"]),
+    st.sampled_from(["2026-03-04T09:00:00-08:00", "a: b", "#x", "- x", "'q'", '"q"', "x # y", "", " lead", "é日"]),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.none(),
+)
+_KEYS = st.one_of(st.from_regex(r"[a-z_][a-z0-9_ -]{0,8}", fullmatch=True), st.integers(0, 99), _SCALARS)
+_DOCUMENTS = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_KEYS, inner, max_size=4)),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=st.dictionaries(_KEYS, _DOCUMENTS, min_size=1, max_size=5), flow=st.sampled_from([False, None, True]))
+def test_generated_documents_read_as_ruamel_reads_them(document: dict[Any, Any], flow: bool | None) -> None:
+    """Whatever ruamel writes (block, mixed or flow style; quoted, plain or block scalars), both readers give the
+    values, types and lines ruamel's own reading gives."""
+    out = io.StringIO()
+    writer = YAML(typ="rt", pure=True)
+    writer.default_flow_style = flow
+    writer.width = 4096
+    writer.dump(document, out)
+    text = out.getvalue()
+    expected = _ruamel_only(text)
+    if isinstance(expected, Exception):
+        return  # ruamel cannot read back what it wrote (e.g. a key it cannot round-trip): nothing to compare
+    assert list(_walk(parse_yaml(text, "x.yaml", DEFAULT_SCENARIO_LIMITS))) == list(_walk(expected))
