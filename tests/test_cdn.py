@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from ips_mock.testing import PlainXmlTestClient, SoapTestClient, real_wsdl_path,
 
 BINDING = "{http://www.scene7.com/IpsApi}IpsApiServiceSoapBinding"
 AUTH = "{http://www.scene7.com/IpsApi/xsd/2014-04-03}authHeader"
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 HERO = "https://s7d1.scene7.com/is/image/Example/hero?wid=300"
 
 
@@ -162,3 +164,31 @@ def test_aems_plain_xml_transport_in_a_beta_namespace(fake: FakeIps) -> None:
     status = client.call("getCdnCacheInvalidationStatus", {"companyHandle": "c|100", "invalidationHandle": handle})
     assert status.names() == ["status", "completionTime"]
     assert status.text("status") == "Done"
+
+
+def test_w8_aems_workflow_step_on_the_plain_xml_transport() -> None:
+    """REAL-CLIENTS W8: the template from the application property set (a scenario stub), an asset's ID put into
+    each of its lines, the URLs invalidated; the step checks only that the reply has an <invalidationHandle>.
+    Through AEM 6.4's namespace, with faults as HTTP 200 as that client asks."""
+    fake = FakeIps(SCENARIOS / "cdn_invalidation.yaml")
+    client = PlainXmlTestClient(fake, version="2017-10-29-beta")
+    sets = client.call("getPropertySets", {"typeHandle": "pst|application", "primaryOwnerHandle": "c|100"})
+    # W8's XPath: getPropertySetsReturn/setArray/items/propertyArray/items, first child the name, last the value
+    items = sets.payload.xpath(
+        "/*[local-name()='getPropertySetsReturn']/*[local-name()='setArray']/*[local-name()='items']"
+        "/*[local-name()='propertyArray']/*[local-name()='items']"
+    )
+    template = next(i[-1].text for i in items if i[0].text == "application_cdn_invalidation_template")
+    urls = template.replace("<ID>", "hero").split("\n")
+    reply = client.call(
+        "cdnCacheInvalidation", {"companyHandle": "c|100", "urlArray": {"items": urls}}, faultHttpStatusCode=200
+    )
+    assert b"<invalidationHandle>" in reply.body
+    assert reply.status == 200
+    assert fake.journal.calls("cdnCacheInvalidation")[0].params == {
+        "companyHandle": "c|100",
+        "urlArray": [
+            "https://s7d1.scene7.com/is/image/Example/hero",
+            "https://s7d1.scene7.com/is/image/Example/hero?$thumb$",
+        ],
+    }

@@ -101,6 +101,7 @@ def test_the_examples_are_the_files_the_readme_lists() -> None:
     assert EXAMPLE_NAMES == [
         "auth_expired.yaml",
         "catalog.yaml",
+        "cdn_invalidation.yaml",
         "default.yaml",
         "fatal_error.yaml",
         "flaky_service.yaml",
