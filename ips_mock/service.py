@@ -20,6 +20,7 @@ from .services.assets import AssetService
 from .services.cdn import CdnService
 from .services.company import CompanyService
 from .services.jobs import JobService
+from .services.propertysets import PropertySetService
 
 if TYPE_CHECKING:
     from .model.behaviour import Behaviour
@@ -44,7 +45,7 @@ def _the_default_behaviour() -> Behaviour:
     return DEFAULT_BEHAVIOUR
 
 
-class IpsService(CompanyService, JobService, AssetService, CdnService):
+class IpsService(CompanyService, JobService, AssetService, CdnService, PropertySetService):
     """Every IPS area's operations on one state (each area's methods live in :mod:`ips_mock.services`)."""
 
     def __init__(

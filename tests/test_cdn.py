@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +19,6 @@ from ips_mock.testing import PlainXmlTestClient, SoapTestClient, real_wsdl_path,
 
 BINDING = "{http://www.scene7.com/IpsApi}IpsApiServiceSoapBinding"
 AUTH = "{http://www.scene7.com/IpsApi/xsd/2014-04-03}authHeader"
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 HERO = "https://s7d1.scene7.com/is/image/Example/hero?wid=300"
 
 
@@ -166,20 +164,33 @@ def test_aems_plain_xml_transport_in_a_beta_namespace(fake: FakeIps) -> None:
     assert status.text("status") == "Done"
 
 
-def test_w8_aems_workflow_step_on_the_plain_xml_transport() -> None:
-    """REAL-CLIENTS W8: the template from the application property set (a scenario stub), an asset's ID put into
-    each of its lines, the URLs invalidated; the step checks only that the reply has an <invalidationHandle>.
-    Through AEM 6.4's namespace, with faults as HTTP 200 as that client asks."""
-    fake = FakeIps(SCENARIOS / "cdn_invalidation.yaml")
+def test_w8_aems_workflow_step_on_the_plain_xml_transport(fake: FakeIps) -> None:
+    """REAL-CLIENTS W8: the template from the company's application property set, an asset's ID put into each of
+    its lines, the URLs invalidated; the step checks only that the reply has an <invalidationHandle>. Through AEM
+    6.4's namespace, with faults as HTTP 200 as that client asks."""
     client = PlainXmlTestClient(fake, version="2017-10-29-beta")
-    sets = client.call("getPropertySets", {"typeHandle": "pst|application", "primaryOwnerHandle": "c|100"})
+    kind = client.call(
+        "createPropertySetType",
+        {"companyHandle": "c|100", "name": "Application", "propertyType": "Application", "allowMultiple": False},
+    ).text("typeHandle")
+    template = "https://s7d1.scene7.com/is/image/Example/<ID>\nhttps://s7d1.scene7.com/is/image/Example/<ID>?$thumb$"
+    client.call(
+        "createPropertySet",
+        {
+            "typeHandle": kind,
+            "primaryOwnerHandle": "c|100",
+            "propertyArray": {"items": [{"name": "application_cdn_invalidation_template", "value": template}]},
+        },
+    ).ok()
+
+    sets = client.call("getPropertySets", {"typeHandle": kind, "primaryOwnerHandle": "c|100"})
     # W8's XPath: getPropertySetsReturn/setArray/items/propertyArray/items, first child the name, last the value
     items = sets.payload.xpath(
         "/*[local-name()='getPropertySetsReturn']/*[local-name()='setArray']/*[local-name()='items']"
         "/*[local-name()='propertyArray']/*[local-name()='items']"
     )
-    template = next(i[-1].text for i in items if i[0].text == "application_cdn_invalidation_template")
-    urls = template.replace("<ID>", "hero").split("\n")
+    read = next(i[-1].text for i in items if i[0].text == "application_cdn_invalidation_template")
+    urls = read.replace("<ID>", "hero").split("\n")
     reply = client.call(
         "cdnCacheInvalidation", {"companyHandle": "c|100", "urlArray": {"items": urls}}, faultHttpStatusCode=200
     )

@@ -114,7 +114,7 @@ def test_unknown_operation_is_30003(client: SoapTestClient) -> None:
     _assert_fault(reply, 30003, "ipsApiFault", reason="Unknown operation 'fetchEverything'")
 
 
-@pytest.mark.parametrize("operation", ["getPropertySets", "addCompany", "uploadPost"])
+@pytest.mark.parametrize("operation", ["getUsers", "addCompany", "uploadPost"])
 def test_wsdl_operation_not_modelled_is_30000_naming_it(client: SoapTestClient, operation: str) -> None:
     reply = client.call(operation, {"companyHandle": "c|100"})
     _assert_fault(reply, 30000, "ipsApiFault", reason=f"ips-mock does not implement {operation} (add a stubs entry)")
@@ -287,7 +287,7 @@ def test_soap12_fault_shape(client: SoapTestClient) -> None:
 
 
 def test_server_fault_uses_receiver_in_soap12(client: SoapTestClient) -> None:
-    reply = client.call("getPropertySets", {"companyHandle": "c|100"}, soap=SOAP12)
+    reply = client.call("getUsers", {"companyHandle": "c|100"}, soap=SOAP12)
     assert b"<soapenv:Value>soapenv:Receiver</soapenv:Value>" in reply.body
 
 

@@ -225,9 +225,9 @@ def test_the_area_of_every_operation_is_the_area_whose_table_has_it() -> None:
     """``operations.AREAS`` names each area's operations without importing it; each area module's table is the
     truth it must match, name for name and in order."""
     from ips_mock import operations
-    from ips_mock.operations import assets, cdn, company, jobs
+    from ips_mock.operations import assets, cdn, company, jobs, propertysets
 
-    modules = {"company": company, "jobs": jobs, "assets": assets, "cdn": cdn}
+    modules = {"company": company, "jobs": jobs, "assets": assets, "cdn": cdn, "propertysets": propertysets}
     assert set(operations.AREAS) == set(modules)
     for area, module in modules.items():
         assert operations.AREAS[area] == tuple(module.OPERATIONS), area

@@ -24,6 +24,7 @@ from .user import User
 if TYPE_CHECKING:
     from .cdn import Invalidation
     from .jobs import JobDefinition, JobLog, LogRecord, Notification, Run
+    from .propertysets import PropertySet, PropertySetType
 
 __all__ = ["Dropped", "Event", "Retention", "State"]
 
@@ -102,6 +103,12 @@ class State:
     invalidations: dict[str, Invalidation] = field(default_factory=dict)
     """CDN cache invalidations by handle, oldest first (the newest ``MAX_KEPT_INVALIDATIONS``)."""
     next_invalidation: int = 1
+    property_set_types: dict[str, PropertySetType] = field(default_factory=dict)
+    """Property set types by handle, in creation order."""
+    property_sets: dict[str, PropertySet] = field(default_factory=dict)
+    """Property sets by handle, in creation order."""
+    next_property_set_type: int = 1
+    next_property_set: int = 1
     exports: dict[int, Any] = field(default_factory=dict)
     """Downloads export jobs left, by run id (``ips_mock.effects.ExportArchive``)."""
     outbox: list[Notification] = field(default_factory=list)

@@ -62,6 +62,16 @@ AREAS: Final[Mapping[str, tuple[str, ...]]] = {
         "getAssociatedAssets",
     ),
     "cdn": ("cdnCacheInvalidation", "getCdnCacheInvalidationStatus"),
+    "propertysets": (
+        "getPropertySetTypes",
+        "getPropertySetType",
+        "createPropertySetType",
+        "deletePropertySetType",
+        "getPropertySets",
+        "createPropertySet",
+        "updatePropertySet",
+        "deletePropertySet",
+    ),
 }
 """The operations of each IPS area's table (its module's ``OPERATIONS``), in table order; an operation belongs to
 exactly one area. Known without importing the area (a test checks it against the tables)."""
@@ -87,6 +97,10 @@ def area_table(area: str) -> Mapping[str, Handler]:
         from . import cdn
 
         return cdn.OPERATIONS
+    if area == "propertysets":
+        from . import propertysets
+
+        return propertysets.OPERATIONS
     raise KeyError(area)
 
 
