@@ -198,6 +198,38 @@ def seed_catalog(scenario: Scenario, state: State) -> None:
         )
 
 
+def seed_property_sets(scenario: Scenario, state: State) -> list[ScenarioError]:
+    """The scenario's property sets (and their types, made as first named), once the catalog is seeded; a problem
+    for every owner that is not its company's."""
+    if not scenario.property_sets:
+        return []
+    from .model.propertysets import PropertySet, PropertySetType, owner_in_company
+
+    problems: list[ScenarioError] = []
+    types: dict[tuple[int, str], str] = {}
+    for seed in scenario.property_sets:
+        company = state.companies[seed.company_id]
+        owner = seed.owner.strip() if seed.owner is not None else company.handle
+        if not owner_in_company(state, company.id, owner):
+            problems.append(
+                scenario.error(
+                    ["property_sets", seed.index, "owner"],
+                    f"{owner!r} is not {company.name}, nor one of its users, assets or folders",
+                )
+            )
+            continue
+        handle = types.get((company.id, seed.type_name))
+        if handle is None:
+            handle = types[(company.id, seed.type_name)] = f"pt|{state.next_property_set_type}"
+            state.next_property_set_type += 1
+            kind = PropertySetType(handle, company.id, seed.type_name, seed.type_name, seed.allow_multiple)
+            state.property_set_types[handle] = kind
+        created = PropertySet(f"ps|{state.next_property_set}", handle, owner, None, seed.properties)
+        state.next_property_set += 1
+        state.property_sets[created.handle] = created
+    return problems
+
+
 def build_runtime(scenario: Scenario, *, retention: Retention | None = None) -> tuple[State, IpsService, Injector]:
     """Fresh state, service and injector for ``scenario``; a :class:`ScenarioError` lists every problem found
     against the IPS types, in line order. ``retention`` bounds the finished runs and logs kept (default:
@@ -205,6 +237,7 @@ def build_runtime(scenario: Scenario, *, retention: Retention | None = None) -> 
     problems = check_scenario(scenario)
     state = scenario.build_state()
     seed_catalog(scenario, state)
+    problems += seed_property_sets(scenario, state)
     service = IpsService(
         state,
         zone=scenario.zone,

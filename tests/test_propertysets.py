@@ -12,6 +12,7 @@ import requests
 import zeep
 
 from ips_mock import FakeIps, ServerThread
+from ips_mock.errors import ScenarioError
 from ips_mock.testing import SoapTestClient, add_asset, real_wsdl_path, validate_reply
 
 BINDING = "{http://www.scene7.com/IpsApi}IpsApiServiceSoapBinding"
@@ -236,3 +237,68 @@ def test_a_set_on_another_companys_object_is_not_seen_even_through_a_global_type
     )
     client.call("deleteAsset", {"companyHandle": "c|100", "assetHandle": asset}, password="p").ok()
     client.call("deletePropertySet", {"setHandle": handle}, password="p").ok()  # its asset gone, the set is not
+
+
+SEEDED = """\
+ips_mock: 1
+companies: [{name: Example, id: 100}, {name: Other, id: 200}]
+users:
+  - {email: admin@example.com, password: p, role: IpsAdmin, companies: [Example]}
+assets:
+  - {company: Example, path: img/hero.jpg}
+property_sets:
+  - {company: Example, type: Application, properties: {a: "1", b: "2"}}
+  - {company: Example, type: Viewer, allow_multiple: true, owner: "a|100|1|1001", properties: {v: x}}
+  - {company: Example, type: Viewer, allow_multiple: true, owner: "f|100|Example/img/", properties: {v: y}}
+  - {company: Example, type: Viewer, allow_multiple: true, owner: "u|1", properties: {}}
+"""
+
+
+def test_a_scenario_seeds_sets_and_their_types(tmp_path: Any) -> None:
+    path = tmp_path / "seeded.yaml"
+    path.write_text(SEEDED)
+    fake = FakeIps(path)
+    client = SoapTestClient(fake)
+    types = client.call("getPropertySetTypes", {"companyHandle": "c|100"}, password="p")
+    assert [(item[0].text, item[2].text, item[4].text) for item in types.payload[0]] == [
+        ("pt|1", "Application", "false"),
+        ("pt|2", "Viewer", "true"),
+    ]
+    sets = client.call("getPropertySets", {"typeHandle": "pt|1", "primaryOwnerHandle": "c|100"}, password="p")
+    assert sets.text("setArray/items/setHandle") == "ps|1"
+    assert [(p[0].text, p[1].text) for p in sets.payload[0][0][2]] == [("a", "1"), ("b", "2")]
+    for owner, handle in (("a|100|1|1001", "ps|2"), ("f|100|Example/img/", "ps|3"), ("u|1", "ps|4")):
+        reply = client.call("getPropertySets", {"typeHandle": "pt|2", "primaryOwnerHandle": owner}, password="p")
+        assert reply.text("setArray/items/setHandle") == handle
+    more = {"typeHandle": "pt|2", "primaryOwnerHandle": "c|100", "propertyArray": {"items": []}}
+    assert client.call("createPropertySet", more, password="p").text("setHandle") == "ps|5"  # counting on
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("{company: Nowhere, type: A, properties: {}}", "seeded.yaml:12: property_sets[4].company: unknown company"),
+        (
+            "{company: Example, type: Viewer, properties: {}}",
+            "seeded.yaml:12: property_sets[4].allow_multiple: False here, True at property_sets[1]",
+        ),
+        (
+            "{company: Example, type: Application, properties: {a: again}}",
+            "seeded.yaml:12: property_sets[4].owner: property_sets[0] is already a set of type 'Application' on c|100",
+        ),
+        (
+            "{company: Example, type: B, owner: 'a|100|1|999', properties: {}}",
+            "seeded.yaml:12: property_sets[4].owner: 'a|100|1|999' is not Example, nor one of its users",
+        ),
+        (
+            "{company: Other, type: B, owner: 'u|1', properties: {}}",
+            "seeded.yaml:12: property_sets[4].owner: 'u|1' is not Other",
+        ),
+    ],
+)
+def test_a_bad_seeded_set_is_reported_at_its_line(tmp_path: Any, entry: str, message: str) -> None:
+    path = tmp_path / "seeded.yaml"
+    path.write_text(SEEDED + f"  - {entry}\n")
+    with pytest.raises(ScenarioError) as error:
+        FakeIps(path)
+    assert message in str(error.value)

@@ -35,7 +35,7 @@ ROLES = (
 )
 TOP_LEVEL = (
     "assets, behaviours, callbacks, clock, companies, description, expect, faults, folders, ips_mock, jobs, "
-    "playback, retention, seed, stubs, timeline, users"
+    "playback, property_sets, retention, seed, stubs, timeline, users"
 )
 OPERATIONS = (
     "checkLogin, getCompanyInfo, submitJob, executeJob, getActiveJobs, getScheduledJobs, stopJob, pauseJob, "

@@ -8,8 +8,14 @@ secondary owner (handles of a company, user, asset or folder). Handles follow Ad
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["PropertySet", "PropertySetType"]
+from .handles import asset_handle_parts, company_id_of, folder_handle_parts
+
+if TYPE_CHECKING:
+    from .state import State
+
+__all__ = ["PropertySet", "PropertySetType", "owner_in_company"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,3 +36,16 @@ class PropertySet:
     secondary_owner: str | None
     properties: tuple[tuple[str, str], ...]
     """(name, value) in the order given; a name given twice keeps its last value, at its first place."""
+
+
+def owner_in_company(state: State, company_id: int, handle: str) -> bool:
+    """Whether ``handle`` names the company ``company_id``, or one of its users, assets or folders, in ``state``."""
+    if (named := company_id_of(handle)) is not None:
+        return named == company_id
+    if (asset := asset_handle_parts(handle)) is not None:
+        found = state.catalog.assets.get(asset[1])
+        return asset[0] == company_id and found is not None and found.company_id == company_id
+    if (folder := folder_handle_parts(handle)) is not None:
+        return folder[0] == company_id and state.catalog.folder(company_id, folder[1]) is not None
+    user = state.user_by_handle(handle)
+    return user is not None and user.belongs_to(company_id)

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from ..model.behaviour import Behaviour
     from .schema_check import Check
-    from .spec import AssetSeed, BehaviourRule, FaultRule, JobSeed, StubSpec, TimelineStep
+    from .spec import AssetSeed, BehaviourRule, FaultRule, JobSeed, PropertySetSeed, StubSpec, TimelineStep
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -213,6 +213,7 @@ class Scenario:
     folders: tuple[tuple[int, str], ...] = ()
     """(company id, folder path) of every folder that exists at clock.start, beside the companies' roots."""
     assets: tuple[AssetSeed, ...] = ()
+    property_sets: tuple[PropertySetSeed, ...] = ()
     retention: Retention | None = None
     """None: the default policy (or the one given to FakeIps)."""
     callback_hosts: tuple[str, ...] = ()
@@ -500,6 +501,7 @@ class _Builder:
         expect = self._expect()
         playback = self._playback()
         folders, assets = self._catalog()
+        property_sets = self._property_sets()
         retention = self._retention()
         callback_timeout = self._callback_timeout()
         self.errors.raise_if_any()
@@ -522,6 +524,7 @@ class _Builder:
             playback,
             folders,
             assets,
+            property_sets,
             retention,
             tuple(self.doc.get("callbacks", {}).get("allow_hosts", ())),
             callback_timeout,
@@ -586,6 +589,41 @@ class _Builder:
                 )
             )
         return tuple(folders), tuple(assets)
+
+    def _property_sets(self) -> tuple[PropertySetSeed, ...]:
+        specs = self.doc.get("property_sets", [])
+        if not specs:
+            return ()
+        from .spec import PropertySetSeed  # the section classes load with the first scenario that has one
+
+        seeds: list[PropertySetSeed] = []
+        allow: dict[tuple[int, str], tuple[bool, int]] = {}
+        """(company id, type name) -> (allow_multiple, the index of the first set that named the type)."""
+        single: dict[tuple[int, str, str], int] = {}
+        """(company id, type name, owner) -> the set of a type that allows one per owner."""
+        for i, spec in enumerate(specs):
+            at: list[str | int] = ["property_sets", i]
+            company = self._company(spec["company"], [*at, "company"])
+            if company is None:
+                continue
+            name, multiple = spec["type"], spec.get("allow_multiple", False)
+            first = allow.setdefault((company.id, name), (multiple, i))
+            if first[0] != multiple:
+                self.errors.add(
+                    [*at, "allow_multiple"],
+                    f"{multiple} here, {first[0]} at property_sets[{first[1]}]: every set of type {name!r} must agree",
+                )
+            owner = spec.get("owner")
+            key = (company.id, name, owner or company.handle)
+            if not multiple and key in single:
+                self.errors.add(
+                    [*at, "owner"],
+                    f"property_sets[{single[key]}] is already a set of type {name!r} on {key[2]}, which allows one "
+                    "(allow_multiple: false)",
+                )
+            single.setdefault(key, i)
+            seeds.append(PropertySetSeed(i, company.id, name, multiple, owner, tuple(spec["properties"].items())))
+        return tuple(seeds)
 
     def _retention(self) -> Retention | None:
         spec = self.doc.get("retention")

@@ -114,6 +114,20 @@ class AssetSeed:
 
 
 @dataclass(frozen=True)
+class PropertySetSeed:
+    """A property set that exists at clock.start; its type (of ``company_id``, named ``type_name``) is made with
+    the first set that names it."""
+
+    index: int
+    company_id: int
+    type_name: str
+    allow_multiple: bool
+    owner: str | None
+    """A handle; None: the company."""
+    properties: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class JobSeed:
     index: int
     company: str
