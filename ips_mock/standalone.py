@@ -283,6 +283,36 @@ def state_summary(fake: FakeIps) -> dict[str, Any]:
             {"runName": e.run_name, "fmt": e.fmt, "assets": len(e.assets), "created": _iso(e.created, fake)}
             for e in state.exports.values()
         ],
+        "propertySetTypes": [
+            {
+                "handle": t.handle,
+                "company": f"c|{t.company_id}" if t.company_id is not None else None,
+                "name": t.name,
+                "propertyType": t.property_type,
+                "allowMultiple": t.allow_multiple,
+            }
+            for t in state.property_set_types.values()
+        ],
+        "propertySets": [
+            {
+                "handle": s.handle,
+                "type": s.type_handle,
+                "primaryOwner": s.primary_owner,
+                "secondaryOwner": s.secondary_owner,
+                "properties": dict(s.properties),
+            }
+            for s in state.property_sets.values()
+        ],
+        "invalidations": [
+            {
+                "handle": i.handle,
+                "company": f"c|{i.company_id}",
+                "urls": i.url_count,
+                "requested": _iso(i.requested, fake),
+                "done": _iso(i.done, fake),
+            }
+            for i in state.invalidations.values()
+        ],
     }
 
 

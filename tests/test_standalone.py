@@ -91,6 +91,40 @@ def test_state_journal_and_verify_follow_the_fake(app: StandaloneApp) -> None:
     }
 
 
+def test_state_shows_property_sets_and_invalidations(app: StandaloneApp) -> None:
+    soap = SoapTestClient(app)
+    kind = soap.call(
+        "createPropertySetType",
+        {"companyHandle": "c|100", "name": "Application", "propertyType": "Application", "allowMultiple": False},
+    ).text("typeHandle")
+    items = {"items": [{"name": "a", "value": "1"}]}
+    soap.call("createPropertySet", {"typeHandle": kind, "primaryOwnerHandle": "c|100", "propertyArray": items}).ok()
+    urls = {"items": ["https://s7d1.scene7.com/is/image/Example/hero"]}
+    soap.call("cdnCacheInvalidation", {"companyHandle": "c|100", "urlArray": urls}).ok()
+    _, state = _admin(app, "GET", "/__admin/state")
+    assert state["propertySetTypes"] == [
+        {
+            "handle": "pt|1",
+            "company": "c|100",
+            "name": "Application",
+            "propertyType": "Application",
+            "allowMultiple": False,
+        }
+    ]
+    assert state["propertySets"] == [
+        {"handle": "ps|1", "type": "pt|1", "primaryOwner": "c|100", "secondaryOwner": None, "properties": {"a": "1"}}
+    ]
+    assert state["invalidations"] == [
+        {
+            "handle": "cdn|100|1",
+            "company": "c|100",
+            "urls": 1,
+            "requested": "2026-01-05T09:00:00.000-08:00",
+            "done": "2026-01-05T09:00:05.000-08:00",
+        }
+    ]
+
+
 def test_reset_and_scenario_upload(app: StandaloneApp) -> None:
     SoapTestClient(app).call("submitJob", UPLOAD)
     assert _admin(app, "POST", "/__admin/reset")[1] == {"ok": True, "now": "2026-01-05T09:00:00.000-08:00"}
