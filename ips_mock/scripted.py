@@ -203,14 +203,14 @@ def seed_property_sets(scenario: Scenario, state: State) -> list[ScenarioError]:
     for every owner that is not its company's."""
     if not scenario.property_sets:
         return []
-    from .model.propertysets import PropertySet, PropertySetType, owner_in_company
+    from .model.propertysets import PropertySet, PropertySetType, owner_companies
 
     problems: list[ScenarioError] = []
     types: dict[tuple[int, str], str] = {}
     for seed in scenario.property_sets:
         company = state.companies[seed.company_id]
         owner = seed.owner.strip() if seed.owner is not None else company.handle
-        if not owner_in_company(state, company.id, owner):
+        if company.id not in (owner_companies(state, owner) or ()):
             problems.append(
                 scenario.error(
                     ["property_sets", seed.index, "owner"],

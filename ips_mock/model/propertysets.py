@@ -15,7 +15,7 @@ from .handles import asset_handle_parts, company_id_of, folder_handle_parts
 if TYPE_CHECKING:
     from .state import State
 
-__all__ = ["PropertySet", "PropertySetType", "owner_in_company"]
+__all__ = ["PropertySet", "PropertySetType", "owner_companies"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +38,20 @@ class PropertySet:
     """(name, value) in the order given; a name given twice keeps its last value, at its first place."""
 
 
-def owner_in_company(state: State, company_id: int, handle: str) -> bool:
-    """Whether ``handle`` names the company ``company_id``, or one of its users, assets or folders, in ``state``."""
-    if (named := company_id_of(handle)) is not None:
-        return named == company_id
+def owner_companies(state: State, handle: str, *, existing: bool = True) -> frozenset[int] | None:
+    """The companies of the object ``handle`` names: a company itself, a user's companies, an asset's or a
+    folder's company; None when it names none. With ``existing`` false an asset or folder is placed by its handle
+    alone, whether or not it is still there (a set outlives its asset)."""
+    if (company_id := company_id_of(handle)) is not None:
+        return frozenset({company_id}) if company_id in state.companies else None
     if (asset := asset_handle_parts(handle)) is not None:
-        found = state.catalog.assets.get(asset[1])
-        return asset[0] == company_id and found is not None and found.company_id == company_id
+        found = state.catalog.assets.get(asset[1]) if existing else None
+        if existing and (found is None or found.company_id != asset[0]):
+            return None
+        return frozenset({asset[0]})
     if (folder := folder_handle_parts(handle)) is not None:
-        return folder[0] == company_id and state.catalog.folder(company_id, folder[1]) is not None
+        if existing and state.catalog.folder(folder[0], folder[1]) is None:
+            return None
+        return frozenset({folder[0]})
     user = state.user_by_handle(handle)
-    return user is not None and user.belongs_to(company_id)
+    return user.company_ids if user is not None else None

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import IpsFault
 from ..model import Company, User
-from ..model.handles import asset_handle_parts, company_id_of, folder_handle_parts
 from ..model.roles import Role
 from .base import ServiceBase
 
@@ -139,41 +138,26 @@ class PropertySetService(ServiceBase):
         raise IpsFault.invalid_parameter("setHandle", f"unknown property set handle '{handle}'")
 
     def _sees(self, caller: User, found: PropertySet) -> bool:
-        """Whether the caller is in a company of each of the set's owners: known from the handle itself for a
-        company, asset or folder (so a set outlives its asset), from the user for a user."""
-        owners = [found.primary_owner] + ([found.secondary_owner] if found.secondary_owner else [])
-        return all(not caller.company_ids.isdisjoint(self._owner_companies(owner)) for owner in owners)
+        """Whether the caller is in a company of each of the set's owners (placed by their handles)."""
+        from ..model.propertysets import owner_companies
 
-    def _owner_companies(self, handle: str) -> frozenset[int]:
-        for parse in (company_id_of, asset_handle_parts, folder_handle_parts):
-            parsed = parse(handle)
-            if parsed is not None:
-                return frozenset({parsed if isinstance(parsed, int) else parsed[0]})
-        user = self.state.user_by_handle(handle)
-        return user.company_ids if user is not None else frozenset()
+        owners = [found.primary_owner] + ([found.secondary_owner] if found.secondary_owner else [])
+        return all(
+            not caller.company_ids.isdisjoint(owner_companies(self.state, o, existing=False) or ()) for o in owners
+        )
 
     def _owner(self, caller: User, handle: str, field: str) -> str:
-        """``handle`` (trimmed) when it names a company, user, asset or folder the caller may see; else 30001."""
-        handle = handle.strip()
-        if (problem := self._owner_problem(caller, handle)) is not None:
-            raise IpsFault.invalid_parameter(field, f"{handle!r}: {problem}")
-        return handle
+        """``handle`` (trimmed) when it names a company, user, asset or folder of one of the caller's companies;
+        else 30001."""
+        from ..model.propertysets import owner_companies
 
-    def _owner_problem(self, caller: User, handle: str) -> str | None:
-        state = self.state
-        if (company_id := company_id_of(handle)) is not None:
-            return None if company_id in state.companies and caller.belongs_to(company_id) else "no such company"
-        if (asset := asset_handle_parts(handle)) is not None:
-            found = state.catalog.assets.get(asset[1])
-            visible = found is not None and found.company_id == asset[0] and caller.belongs_to(asset[0])
-            return None if visible else "no such asset"
-        if (folder := folder_handle_parts(handle)) is not None:
-            visible = caller.belongs_to(folder[0]) and state.catalog.folder(folder[0], folder[1]) is not None
-            return None if visible else "no such folder"
-        if (user := state.user_by_handle(handle)) is not None:
-            shared = user is caller or not user.company_ids.isdisjoint(caller.company_ids)
-            return None if shared else "no such user"
-        return "not the handle of a company, user, asset or folder"
+        handle = handle.strip()
+        companies = owner_companies(self.state, handle)
+        if companies is None or caller.company_ids.isdisjoint(companies):
+            raise IpsFault.invalid_parameter(
+                field, f"{handle!r} is no company, user, asset or folder of your companies"
+            )
+        return handle
 
     def _sets(self, type_handle: str, primary: str, secondary: str | None, *, any_secondary: bool) -> list[PropertySet]:
         return [
