@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
-from ips_mock import FakeIps
-from ips_mock.testing import SoapTestClient
+from ips_mock import FakeIps, ServerThread
+from ips_mock.testing import SoapTestClient, real_wsdl_path, validate_reply
 
 
 @pytest.fixture
@@ -18,3 +21,41 @@ def fake() -> FakeIps:
 def client(fake: FakeIps) -> SoapTestClient:
     """Posts through werkzeug's test client to ``fake``; every reply is validated against the real WSDL."""
     return SoapTestClient(fake)
+
+
+class RealWsdlZeep:
+    """zeep on Adobe's own 2014-04-03 WSDL, bound to a served fake and signed in through the 2014 authHeader.
+    Every reply is checked against that WSDL's schema on the way in: ``validated`` counts them, ``statuses`` keeps
+    their HTTP statuses."""
+
+    def __init__(self, url: str, session: Any) -> None:
+        import zeep  # only the tests that use it pay for importing it
+
+        self.validated = 0
+        self.statuses: list[int] = []
+        session.hooks["response"].append(self._check)
+        self.client = zeep.Client(str(real_wsdl_path("2014-04-03")), transport=zeep.Transport(session=session))
+        self.service = self.client.create_service(
+            "{http://www.scene7.com/IpsApi}IpsApiServiceSoapBinding", url + "/scene7/services/IpsApiService"
+        )
+
+    def _check(self, response: Any, *args: Any, **kwargs: Any) -> None:
+        if response.request.method == "POST":
+            validate_reply(response.content)
+            self.validated += 1
+            self.statuses.append(response.status_code)
+
+    def auth(self, **extra: Any) -> list[Any]:
+        """``_soapheaders`` with the admin's authHeader (``extra``: more of its fields)."""
+        header = self.client.get_element("{http://www.scene7.com/IpsApi/xsd/2014-04-03}authHeader")
+        return [header(user="admin@example.com", password="password", appName="tests", appVersion="1.0", **extra)]
+
+
+@pytest.fixture
+def real_zeep(fake: FakeIps) -> Iterator[RealWsdlZeep]:
+    """:class:`RealWsdlZeep` on ``fake`` served over loopback; the fake must have raised no handler error."""
+    import requests
+
+    with ServerThread(fake) as server, requests.Session() as session:
+        yield RealWsdlZeep(server.url, session)
+    assert fake.errors == []

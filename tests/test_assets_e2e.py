@@ -7,39 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
-import zeep
 from lxml import etree
 from zeep.exceptions import Fault
 
-from ips_mock import FakeIps, ServerThread
-from ips_mock.testing import add_asset, real_wsdl_path, validate_reply
-
-SERVICE_PATH = "/scene7/services/IpsApiService"
-FLT = "http://www.scene7.com/IpsApi/xsd"
-BINDING = "{http://www.scene7.com/IpsApi}IpsApiServiceSoapBinding"
-AUTH = f"{{{FLT}/2014-04-03}}authHeader"
-
-
-class Ips:
-    """zeep on the real WSDL, signed in through the 2014 authHeader; counts the replies it validated."""
-
-    def __init__(self, url: str, session: requests.Session) -> None:
-        self.validated = 0
-        self.statuses: list[int] = []
-        session.hooks["response"].append(self._check)
-        self.client = zeep.Client(str(real_wsdl_path("2014-04-03")), transport=zeep.Transport(session=session))
-        self.service = self.client.create_service(BINDING, url + SERVICE_PATH)
-
-    def _check(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        if response.request.method == "POST":
-            validate_reply(response.content)
-            self.validated += 1
-            self.statuses.append(response.status_code)
-
-    def auth(self, **extra: Any) -> list[Any]:
-        header = self.client.get_element(AUTH)
-        return [header(user="admin@example.com", password="password", appName="e2e", appVersion="1.0", **extra)]
+from ips_mock import FakeIps
+from ips_mock.testing import add_asset
 
 
 def populate(fake: FakeIps) -> None:
@@ -59,51 +31,49 @@ def fake() -> Iterator[FakeIps]:
     assert fake.errors == []
 
 
-@pytest.fixture
-def ips(fake: FakeIps) -> Iterator[Ips]:
-    with ServerThread(fake, host="127.0.0.1", port=0) as server, requests.Session() as session:
-        yield Ips(server.url, session)
-
-
-def test_w9_search_videos_then_get_assets(ips: Ips) -> None:
-    found = ips.service.searchAssets(
+def test_w9_search_videos_then_get_assets(real_zeep: Any) -> None:
+    found = real_zeep.service.searchAssets(
         companyHandle="c|100",
         folder="Example/",
         includeSubfolders=True,
         assetTypeArray={"items": ["Video"]},
         recordsPerPage=1,
         resultsPage=2,
-        _soapheaders=ips.auth(),
+        _soapheaders=real_zeep.auth(),
     )
     handles = [a.assetHandle for a in found.assetArray.items]
     # zeep unwraps a Return of one field: getAssets answers the assetArray's items
-    assets = ips.service.getAssets(companyHandle="c|100", assetHandleArray={"items": handles}, _soapheaders=ips.auth())
+    assets = real_zeep.service.getAssets(
+        companyHandle="c|100", assetHandleArray={"items": handles}, _soapheaders=real_zeep.auth()
+    )
 
     assert found.totalRows == 2
     assert [(a.name, a.fileName, a.folder, a.ipsImageUrl) for a in assets] == [
         ("promo", "promo.mov", "Example/videos/", "https://s7d1.scene7.com/is/image/Example/promo")
     ]
-    assert ips.validated == 2
+    assert real_zeep.validated == 2
 
 
-def test_w1_walk_the_tree_then_search_each_folder(ips: Ips) -> None:
+def test_w1_walk_the_tree_then_search_each_folder(real_zeep: Any) -> None:
     rows: list[tuple[str, str, str, int | None]] = []
     visited: list[str] = []
 
     def visit(path: str) -> None:
         visited.append(path)
-        found = ips.service.searchAssets(
+        found = real_zeep.service.searchAssets(
             companyHandle="c|100",
             folder=path,
             includeSubfolders=False,
             assetTypeArray={"items": ["Image", "Video"]},
-            _soapheaders=ips.auth(),
+            _soapheaders=real_zeep.auth(),
         )
         for a in found.assetArray.items if found.assetArray is not None else []:
             rows.append((a.folder, a.fileName, a.assetHandle, a.imageInfo.fileSize if a.imageInfo else None))
 
     def walk(path: str) -> None:
-        tree = ips.service.getFolderTree(companyHandle="c|100", folderPath=path, depth=1, _soapheaders=ips.auth())
+        tree = real_zeep.service.getFolderTree(
+            companyHandle="c|100", folderPath=path, depth=1, _soapheaders=real_zeep.auth()
+        )
         for folder in tree.folders.subfolderArray.items:
             assert folder.folderHandle == f"f|100|{folder.path}"
             visit(folder.path)
@@ -124,50 +94,52 @@ def test_w1_walk_the_tree_then_search_each_folder(ips: Ips) -> None:
     assert all(handle.startswith("a|100|1|") for _, _, handle, _ in rows)
 
 
-def test_w6_create_existing_folder_as_http_200_then_move(ips: Ips, fake: FakeIps) -> None:
+def test_w6_create_existing_folder_as_http_200_then_move(real_zeep: Any, fake: FakeIps) -> None:
     with pytest.raises(Fault) as caught:
-        ips.service.createFolder(
-            companyHandle="c|100", folderPath="Example/img/", _soapheaders=ips.auth(faultHttpStatusCode=200)
+        real_zeep.service.createFolder(
+            companyHandle="c|100", folderPath="Example/img/", _soapheaders=real_zeep.auth(faultHttpStatusCode=200)
         )
     hero = fake.state.catalog.named(100, "hero")
     assert hero is not None
-    moved = ips.service.moveAssets(
+    moved = real_zeep.service.moveAssets(
         companyHandle="c|100",
         assetMoveArray={"items": [{"assetHandle": hero.handle, "folderHandle": "f|100|Example/videos/"}]},
-        _soapheaders=ips.auth(),
+        _soapheaders=real_zeep.auth(),
     )
 
     detail = caught.value.detail
     assert detail is not None
     assert [etree.QName(c).localname for c in detail[0]] == ["code", "reason"]
     assert "already exists" in (detail[0][1].text or "")
-    assert ips.statuses == [200, 200]
+    assert real_zeep.statuses == [200, 200]
     assert (moved.successCount, moved.errorCount) == (1, 0)
     assert hero.folder == "Example/videos/"
 
 
-def test_w4_rename_to_a_taken_name_then_delete(ips: Ips, fake: FakeIps) -> None:
-    (logo,) = ips.service.getAssetsByName(companyHandle="c|100", nameArray={"items": ["logo"]}, _soapheaders=ips.auth())
+def test_w4_rename_to_a_taken_name_then_delete(real_zeep: Any, fake: FakeIps) -> None:
+    (logo,) = real_zeep.service.getAssetsByName(
+        companyHandle="c|100", nameArray={"items": ["logo"]}, _soapheaders=real_zeep.auth()
+    )
     with pytest.raises(Fault) as caught:
-        ips.service.renameAsset(
+        real_zeep.service.renameAsset(
             companyHandle="c|100",
             assetHandle=logo.assetHandle,
             newName="hero",
             validateName=True,
-            _soapheaders=ips.auth(),
+            _soapheaders=real_zeep.auth(),
         )
-    ips.service.deleteAsset(companyHandle="c|100", assetHandle=logo.assetHandle, _soapheaders=ips.auth())
+    real_zeep.service.deleteAsset(companyHandle="c|100", assetHandle=logo.assetHandle, _soapheaders=real_zeep.auth())
 
     assert caught.value.detail is not None
     assert caught.value.detail[0][1].text == "Asset ID 'hero' is already in use."
     assert fake.state.catalog.named(100, "logo") is None
 
 
-def test_w7_by_metadata_then_associated(ips: Ips, fake: FakeIps) -> None:
+def test_w7_by_metadata_then_associated(real_zeep: Any, fake: FakeIps) -> None:
     promo = fake.state.catalog.named(100, "promo")
     assert promo is not None
     still = add_asset(fake, "Example/videos/promo-still.jpg", derived_from=promo)
-    found = ips.service.searchAssetsByMetadata(
+    found = real_zeep.service.searchAssetsByMetadata(
         companyHandle="c|100",
         metadataConditionArray={
             "items": [
@@ -175,24 +147,26 @@ def test_w7_by_metadata_then_associated(ips: Ips, fake: FakeIps) -> None:
                 {"fieldHandle": "folder_path", "op": "Contains", "value": "videos"},
             ]
         },
-        _soapheaders=ips.auth(),
+        _soapheaders=real_zeep.auth(),
     )
     handle = found.assetSummaryArray.items[0].assetHandle
-    related = ips.service.getAssociatedAssets(companyHandle="c|100", assetHandle=handle, _soapheaders=ips.auth())
+    related = real_zeep.service.getAssociatedAssets(
+        companyHandle="c|100", assetHandle=handle, _soapheaders=real_zeep.auth()
+    )
 
     assert found.totalRows == 1
     assert handle.startswith("a|100|1|")
     assert handle == promo.handle
     assert [a.assetHandle for a in related.derivedArray.items] == [still.handle]
-    assert ips.validated == 2
+    assert real_zeep.validated == 2
 
 
-def test_w10_response_field_array_through_zeep(ips: Ips) -> None:
-    result = ips.service.getAssetsByName(
+def test_w10_response_field_array_through_zeep(real_zeep: Any) -> None:
+    result = real_zeep.service.getAssetsByName(
         companyHandle="c|100",
         nameArray={"items": ["hero", "logo", "clip"]},
         responseFieldArray={"items": ["assetArray/items/name", "imageInfo/fileSize"]},
-        _soapheaders=ips.auth(),
+        _soapheaders=real_zeep.auth(),
     )
 
     items = result

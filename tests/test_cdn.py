@@ -4,58 +4,31 @@ and raw envelopes for the faults and the other versions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-import requests
-import zeep
 
-from ips_mock import FakeIps, ServerThread
+from ips_mock import FakeIps
 from ips_mock.model import State
 from ips_mock.model.cdn import Invalidation
-from ips_mock.testing import PlainXmlTestClient, SoapTestClient, real_wsdl_path, validate_reply
+from ips_mock.testing import PlainXmlTestClient, SoapTestClient
 
-BINDING = "{http://www.scene7.com/IpsApi}IpsApiServiceSoapBinding"
-AUTH = "{http://www.scene7.com/IpsApi/xsd/2014-04-03}authHeader"
 HERO = "https://s7d1.scene7.com/is/image/Example/hero?wid=300"
 
 
-class Zeep:
-    def __init__(self, url: str, session: requests.Session) -> None:
-        self.validated = 0
-        session.hooks["response"].append(self._check)
-        self.client = zeep.Client(str(real_wsdl_path("2014-04-03")), transport=zeep.Transport(session=session))
-        self.service = self.client.create_service(BINDING, url + "/scene7/services/IpsApiService")
-        header = self.client.get_element(AUTH)
-        self.auth = [header(user="admin@example.com", password="password", appName="cdn", appVersion="1.0")]
-
-    def _check(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        if response.request.method == "POST":
-            validate_reply(response.content)
-            self.validated += 1
-
-
-@pytest.fixture
-def served(fake: FakeIps) -> Iterator[Zeep]:
-    with ServerThread(fake) as server, requests.Session() as session:
-        yield Zeep(server.url, session)
-    assert fake.errors == []
-
-
-def test_an_invalidation_is_in_progress_for_five_virtual_seconds_then_done(fake: FakeIps, served: Zeep) -> None:
+def test_an_invalidation_is_in_progress_for_five_virtual_seconds_then_done(fake: FakeIps, real_zeep: Any) -> None:
     asked = fake.now()
-    reply = served.service.cdnCacheInvalidation(
+    reply = real_zeep.service.cdnCacheInvalidation(
         companyHandle="c|100",
         urlArray={"items": [HERO, "http://s7d1.scene7.com/is/content/Example/manual.pdf"]},
-        _soapheaders=served.auth,
+        _soapheaders=real_zeep.auth(),
     )
     assert (reply.invalidationHandle, reply.estimatedSeconds) == ("cdn|100|1", 5)
 
     def status() -> tuple[str, int | None, datetime | None]:
-        got = served.service.getCdnCacheInvalidationStatus(
-            companyHandle="c|100", invalidationHandle=reply.invalidationHandle, _soapheaders=served.auth
+        got = real_zeep.service.getCdnCacheInvalidationStatus(
+            companyHandle="c|100", invalidationHandle=reply.invalidationHandle, _soapheaders=real_zeep.auth()
         )
         return got.status, got.pingAfterSeconds, got.completionTime
 
@@ -69,7 +42,7 @@ def test_an_invalidation_is_in_progress_for_five_virtual_seconds_then_done(fake:
     assert (state, ping, completed) == ("Done", None, asked + timedelta(seconds=5))
     assert completed is not None
     assert completed.utcoffset() == asked.astimezone(fake.scenario.zone).utcoffset()  # in the server's zone
-    assert served.validated == 5
+    assert real_zeep.validated == 5
 
 
 def test_handles_count_per_fake_and_start_again_after_a_reset(fake: FakeIps) -> None:

@@ -4,41 +4,13 @@ WSDL (every reply checked against its schema) and raw envelopes for the faults a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
-import zeep
 
-from ips_mock import FakeIps, ServerThread
+from ips_mock import FakeIps
 from ips_mock.errors import ScenarioError
-from ips_mock.testing import SoapTestClient, add_asset, real_wsdl_path, validate_reply
-
-BINDING = "{http://www.scene7.com/IpsApi}IpsApiServiceSoapBinding"
-AUTH = "{http://www.scene7.com/IpsApi/xsd/2014-04-03}authHeader"
-
-
-class Zeep:
-    def __init__(self, url: str, session: requests.Session) -> None:
-        self.validated = 0
-        session.hooks["response"].append(self._check)
-        self.client = zeep.Client(str(real_wsdl_path("2014-04-03")), transport=zeep.Transport(session=session))
-        self.service = self.client.create_service(BINDING, url + "/scene7/services/IpsApiService")
-        header = self.client.get_element(AUTH)
-        self.auth = [header(user="admin@example.com", password="password", appName="ps", appVersion="1.0")]
-
-    def _check(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        if response.request.method == "POST":
-            validate_reply(response.content)
-            self.validated += 1
-
-
-@pytest.fixture
-def served(fake: FakeIps) -> Iterator[Zeep]:
-    with ServerThread(fake) as server, requests.Session() as session:
-        yield Zeep(server.url, session)
-    assert fake.errors == []
+from ips_mock.testing import SoapTestClient, add_asset
 
 
 def _type(client: SoapTestClient, name: str = "Application", *, allow_multiple: bool = False, **extra: Any) -> str:
@@ -58,8 +30,8 @@ def _properties(client: SoapTestClient, kind: str, owner: str = "c|100", **extra
     return [[(prop[0].text or "", prop[1].text or "") for prop in item[2]] for item in array]
 
 
-def test_a_type_and_a_set_read_back_through_zeep(served: Zeep) -> None:
-    service, auth = served.service, served.auth
+def test_a_type_and_a_set_read_back_through_zeep(real_zeep: Any) -> None:
+    service, auth = real_zeep.service, real_zeep.auth()
     kind = service.createPropertySetType(
         companyHandle="c|100", name="Application", propertyType="Application", allowMultiple=False, _soapheaders=auth
     )
@@ -84,7 +56,7 @@ def test_a_type_and_a_set_read_back_through_zeep(served: Zeep) -> None:
         False,
     )
     assert service.getPropertySetType(companyHandle="c|100", name="Application", _soapheaders=auth).typeHandle == kind
-    assert served.validated == 5
+    assert real_zeep.validated == 5
 
 
 def test_a_type_that_allows_one_set_per_object_replaces_it(client: SoapTestClient) -> None:
