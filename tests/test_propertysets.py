@@ -104,17 +104,24 @@ def test_a_secondary_owner_narrows_the_sets_read(fake: FakeIps, client: SoapTest
     assert _properties(client, kind, secondaryOwnerHandle=asset) == [[("k", "a")]]
 
 
-def test_global_types_are_an_ipsadmins_and_seen_by_every_company() -> None:
-    fake = FakeIps(
+def _two_companies(*users: dict[str, Any]) -> FakeIps:
+    """Example (c|100) with an IpsAdmin, Other (c|200) with its company admin, and ``users``; every password p."""
+    return FakeIps(
         {
             "ips_mock": 1,
             "companies": [{"name": "Example", "id": 100}, {"name": "Other", "id": 200}],
             "users": [
                 {"email": "admin@example.com", "password": "p", "role": "IpsAdmin", "companies": ["Example"]},
-                {"email": "ca@example.com", "password": "p", "role": "IpsCompanyAdmin", "companies": ["Example"]},
+                *users,
                 {"email": "other@example.com", "password": "p", "role": "IpsCompanyAdmin", "companies": ["Other"]},
             ],
         }
+    )
+
+
+def test_global_types_are_an_ipsadmins_and_seen_by_every_company() -> None:
+    fake = _two_companies(
+        {"email": "ca@example.com", "password": "p", "role": "IpsCompanyAdmin", "companies": ["Example"]}
     )
     client = SoapTestClient(fake)
     params = {"name": "Viewer", "propertyType": "Viewer", "allowMultiple": True}
@@ -183,16 +190,7 @@ def test_2013_has_the_same_operations(client: SoapTestClient) -> None:
 
 
 def test_a_set_on_another_companys_object_is_not_seen_even_through_a_global_type() -> None:
-    fake = FakeIps(
-        {
-            "ips_mock": 1,
-            "companies": [{"name": "Example", "id": 100}, {"name": "Other", "id": 200}],
-            "users": [
-                {"email": "admin@example.com", "password": "p", "role": "IpsAdmin", "companies": ["Example"]},
-                {"email": "other@example.com", "password": "p", "role": "IpsCompanyAdmin", "companies": ["Other"]},
-            ],
-        }
-    )
+    fake = _two_companies()
     client = SoapTestClient(fake)
     kind = client.call(
         "createPropertySetType", {"name": "Viewer", "propertyType": "Viewer", "allowMultiple": True}, password="p"
