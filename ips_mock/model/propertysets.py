@@ -45,9 +45,10 @@ def owner_companies(state: State, handle: str, *, existing: bool = True) -> froz
     if (company_id := company_id_of(handle)) is not None:
         return frozenset({company_id}) if company_id in state.companies else None
     if (asset := asset_handle_parts(handle)) is not None:
-        found = state.catalog.assets.get(asset[1]) if existing else None
-        if existing and (found is None or found.company_id != asset[0]):
-            return None
+        if existing:
+            found = state.catalog.assets.get(asset[1])
+            if found is None or found.company_id != asset[0]:
+                return None
         return frozenset({asset[0]})
     if (folder := folder_handle_parts(handle)) is not None:
         if existing and state.catalog.folder(folder[0], folder[1]) is None:
