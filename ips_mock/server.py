@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import io
-import queue
 import re
+import select
 import selectors
 import socket
 import socketserver
@@ -34,8 +34,8 @@ __all__ = ["DEFAULT_READ_TIMEOUT", "AppSwitch", "RequestTimeout", "ServerThread"
 
 DEFAULT_READ_TIMEOUT: Final = 10.0
 WORKER_IDLE_TIMEOUT: Final = 30.0
-"""Seconds a connection thread waits for the next connection before it ends."""
-_POLL_INTERVAL: Final = 0.05  # seconds: how soon the accept loop notices stop()
+"""Seconds a connection thread waits for a connection before it ends (unless no other thread waits)."""
+_ACCEPT_RETRY_PAUSE: Final = 0.01  # seconds
 _DRAIN_PAUSE: Final = 0.05  # seconds: how long a client sending after the response may pause before we close
 
 
@@ -426,78 +426,135 @@ class _GuardedRequestHandler(WSGIRequestHandler):
             self.log("info", '"%s" %s %s', line, code, size)
 
 
-class _Workers:
-    """The threads that serve connections: a connection goes to an idle thread when there is one, else to a new
-    thread; a thread idle for ``idle_timeout`` seconds ends. Starting a thread costs about as much as serving a
-    small request, and a test's client makes one connection after another.
+class _Acceptors:
+    """The threads that accept connections and serve them.
 
-    Accounting: every thread waiting for work is either counted in ``_idle`` or reserved for a task already put
-    (or about to be put) on the queue, so a submitted task always has a thread to run it."""
+    Every idle thread waits on the listening socket, and the thread that accepts a connection serves it itself.
+    Handing each connection from one accepting thread to a serving thread cost a test's request about a
+    twentieth of its time (a second thread to wake); a leader handing its turn to a follower cost most of that
+    too. On Linux each thread waits with epoll's exclusive flag, so a connection wakes one idle thread; elsewhere
+    every idle thread wakes, and all but one find nothing to accept.
 
-    def __init__(self, name: str, *, idle_timeout: float = WORKER_IDLE_TIMEOUT) -> None:
+    The last idle thread starts another before it serves, so a connection is always awaited: a client that
+    stalls holds only the thread serving it. A thread idle for ``idle_timeout`` seconds ends, unless it is the
+    last idle one.
+    """
+
+    def __init__(self, server: _Server, *, name: str) -> None:
+        self._server = server
         self._name = name
-        self._idle_timeout = idle_timeout
-        self._tasks: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
-        self._lock = threading.Lock()
+        self._idle_timeout = WORKER_IDLE_TIMEOUT  # read here, so that a test may shorten it
+        self._state = threading.Condition()
         self._idle = 0
-        self._alive = 0
+        """Threads waiting for a connection or accepting one (started ones included)."""
         self._started = 0
         self._closed = False
+        # close() sends this pair's first byte, which every waiting thread sees: stopping polls no interval.
+        self._wake_in, self._wake_out = socket.socketpair()
+        server.socket.setblocking(False)  # several threads wait on it: the ones that lose the race move on
 
     @property
     def idle(self) -> int:
-        """Threads waiting for a connection, not yet promised one."""
+        """Threads waiting for a connection."""
         return self._idle
 
-    def submit(self, task: Callable[[], None]) -> None:
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("the server is stopping")
-            spawn = self._idle == 0
-            if spawn:
-                self._alive += 1
-                self._started += 1
-                number = self._started
-            else:
-                self._idle -= 1  # reserved: that thread takes this task
-        self._tasks.put(task)
-        if spawn:
-            threading.Thread(target=self._work, name=f"{self._name}-{number}", daemon=True).start()
+    def start(self) -> None:
+        with self._state:
+            self._spawn()
 
     def close(self) -> None:
-        """Let every thread end once it has finished the connection it serves (if any)."""
-        with self._lock:
+        """Stop accepting: waiting threads end, and a thread serving a connection ends once it is done. Returns
+        once no thread waits on the listening socket, so that it may be closed."""
+        with self._state:
             self._closed = True
-            alive = self._alive
-        for _ in range(alive):
-            self._tasks.put(None)
+            with contextlib.suppress(OSError):
+                self._wake_out.send(b"\0")
+            self._state.wait_for(lambda: self._idle == 0)
+        self._wake_in.close()
+        self._wake_out.close()
 
-    def _work(self) -> None:
+    def _spawn(self) -> None:
+        # Called holding _state. The new thread counts as idle at once: a connection that comes before it waits
+        # stays in the listening socket's queue, which it then finds ready.
+        self._idle += 1
+        self._started += 1
+        threading.Thread(target=self._run, name=f"{self._name}-{self._started}", daemon=True).start()
+
+    def _run(self) -> None:
+        wait = self._waiter()
         try:
-            while True:
-                try:
-                    task = self._tasks.get(timeout=self._idle_timeout)
-                except queue.Empty:
-                    with self._lock:
-                        if self._idle == 0:
-                            continue  # every waiting thread is reserved: a task is on its way to one of us
-                        self._idle -= 1
-                    return
-                if task is None:
-                    return
-                task()
-                with self._lock:
+            while (connection := self._next_connection(wait)) is not None:
+                self._server.serve_connection(*connection)
+                with self._state:
                     if self._closed:
                         return
                     self._idle += 1
         finally:
-            with self._lock:
-                self._alive -= 1
+            wait.close()
+
+    def _next_connection(self, wait: _Waiter) -> tuple[socket.socket, Any] | None:
+        """The next connection this thread serves; None when it should end (the server closes, or it was idle
+        long enough and another thread waits too). The caller counts as idle until then."""
+        while True:
+            ready = wait.until_ready(self._idle_timeout)
+            with self._state:
+                if self._closed or (not ready and self._idle > 1):
+                    self._idle -= 1
+                    self._state.notify_all()  # close() waits for the idle threads
+                    return None
+            if not ready:
+                continue
+            try:
+                connection = self._server.get_request()
+            except BlockingIOError:
+                continue  # another thread accepted it
+            except OSError:
+                # As socketserver, a failed accept drops that connection. A pause, so that a lasting failure
+                # (no file descriptors left) does not keep this thread spinning.
+                time.sleep(_ACCEPT_RETRY_PAUSE)
+                continue
+            with self._state:
+                self._idle -= 1
+                if self._idle == 0 and not self._closed:
+                    self._spawn()
+            return connection
+
+    def _waiter(self) -> _Waiter:
+        return _Waiter(self._server.socket, self._wake_in)
 
 
-class _ServerWithWorkers(BaseWSGIServer):
-    """werkzeug's server on a socket bound by the caller, each connection served by :class:`_Workers`
-    (werkzeug's threaded server starts a new thread for every connection)."""
+class _Waiter:
+    """One thread's wait for the listening socket (or the wake byte)."""
+
+    def __init__(self, listening: socket.socket, wake: socket.socket) -> None:
+        self._epoll: select.epoll | None = None
+        self._selector: selectors.BaseSelector | None = None
+        if hasattr(select, "epoll") and hasattr(select, "EPOLLEXCLUSIVE"):
+            self._epoll = select.epoll()
+            self._epoll.register(listening, select.EPOLLIN | select.EPOLLEXCLUSIVE)
+            self._epoll.register(wake, select.EPOLLIN)
+        else:
+            self._selector = selectors.DefaultSelector()
+            self._selector.register(listening, selectors.EVENT_READ)
+            self._selector.register(wake, selectors.EVENT_READ)
+
+    def until_ready(self, timeout: float) -> bool:
+        """Whether something is ready: False when ``timeout`` seconds passed first."""
+        if self._epoll is not None:
+            return bool(self._epoll.poll(timeout))
+        assert self._selector is not None
+        return bool(self._selector.select(timeout))
+
+    def close(self) -> None:
+        if self._epoll is not None:
+            self._epoll.close()
+        if self._selector is not None:
+            self._selector.close()
+
+
+class _Server(BaseWSGIServer):
+    """werkzeug's server on a socket bound by the caller, its connections accepted and served by
+    :class:`_Acceptors` (werkzeug's threaded server accepts in one thread and starts a new one per connection)."""
 
     multithread = True
 
@@ -514,12 +571,9 @@ class _ServerWithWorkers(BaseWSGIServer):
         self.socket, self.server_address = sock, sock.getsockname()
         self.ssl_context = None
         self._server_version = "ips-mock"
-        self.workers = _Workers(f"ips-mock-connection-{self.port}")
+        self.acceptors = _Acceptors(self, name=f"ips-mock-connection-{self.port}")
 
-    def process_request(self, request: Any, client_address: Any) -> None:
-        self.workers.submit(lambda: self._serve(request, client_address))
-
-    def _serve(self, request: Any, client_address: Any) -> None:
+    def serve_connection(self, request: socket.socket, client_address: Any) -> None:
         # What socketserver.ThreadingMixIn.process_request_thread does.
         try:
             self.finish_request(request, client_address)
@@ -528,14 +582,10 @@ class _ServerWithWorkers(BaseWSGIServer):
         finally:
             self.shutdown_request(request)
 
-    def server_close(self) -> None:
-        super().server_close()
-        self.workers.close()
-
 
 class ServerThread:
-    """Bind in the caller (so the port is known at once), serve in a daemon thread, one thread per connection
-    at a time (threads are reused, see :class:`_Workers`).
+    """Bind in the caller (so the port is known at once), serve from daemon threads, one thread per connection
+    at a time (threads are reused, see :class:`_Acceptors`).
 
     ``read_timeout`` (seconds) bounds how long a client may take to send a whole request, and how long
     writing a reply may take; a late request is answered 408.
@@ -560,8 +610,7 @@ class ServerThread:
         self.read_timeout = read_timeout
         self.host = host
         self.port = port
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: _Server | None = None
 
     @property
     def url(self) -> str:
@@ -587,26 +636,22 @@ class ServerThread:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         sock = socket.create_server((self.host, self.port), family=family)
         try:
-            self._server = server = _ServerWithWorkers(sock, self.app, handler)
+            server = _Server(sock, self.app, handler)
+            server.acceptors.start()
         except BaseException:
             sock.close()
             raise
+        self._server = server
         self.port = server.port
-        self._thread = threading.Thread(
-            target=server.serve_forever, args=(_POLL_INTERVAL,), name=f"ips-mock-server-{self.port}", daemon=True
-        )
-        self._thread.start()
         return self
 
     def stop(self) -> None:
-        """Stop serving and wait for the thread; safe to call twice."""
-        server, thread = self._server, self._thread
-        self._server = self._thread = None
+        """Stop accepting connections and close the socket; safe to call twice. A connection being served is
+        finished by its thread, which then ends."""
+        server, self._server = self._server, None
         if server is not None:
-            server.shutdown()
+            server.acceptors.close()
             server.server_close()
-        if thread is not None:
-            thread.join()
 
     def __enter__(self) -> ServerThread:
         return self.start()
