@@ -28,9 +28,10 @@ from lxml import etree
 from werkzeug.test import Client
 
 from ips_mock import FakeIps, ScenarioError
-from ips_mock.model.catalog import Asset
+from ips_mock.model.catalog import Asset, CropRect
 from ips_mock.operations import OPERATIONS
 from ips_mock.protocol import ns
+from ips_mock.protocol.overrides import BETA_OPERATIONS
 from ips_mock.scenario import load_scenario, load_scenario_text
 from ips_mock.testing import auth_header, build_envelope, upload_urls_job, validate_reply
 
@@ -100,6 +101,8 @@ class Target:
         at = self.fake.clock.now()
         self.asset = Asset(1, 100, "a", "a.jpg", "Example/", "Image", at, at, "admin@example.com", "admin@example.com")
         self.asset_handle = self.fake.state.catalog.add(self.asset).handle
+        crop = self.asset.add_smart_crop("Large", 100, 50, CropRect(0, 0, 1, 0.5), at, "admin@example.com")
+        self.sub_asset_handle = crop.handle
         created = self.call("createFolder", {"companyHandle": "c|100", "folderPath": "Example/fuzz/"})
         self.folder_handle = _text(created, "folderHandle")
 
@@ -217,6 +220,18 @@ def valid_params(target: Target, operation: str) -> dict[str, Any]:
             "strictSubTypeCheck": False,
         },
         "getAssociatedAssets": {**company, "assetHandle": target.asset_handle},
+        "updateSmartCrops": {
+            **company,
+            "updateArray": {
+                "items": [
+                    {
+                        "ownerHandle": target.asset_handle,
+                        "subAssetHandle": target.sub_asset_handle,
+                        "cropRect": {"leftN": 0.1, "topN": 0.1, "widthN": 0.5, "heightN": 0.5},
+                    }
+                ]
+            },
+        },
         "cdnCacheInvalidation": {**company, "urlArray": {"items": ["https://s7d1.scene7.com/is/image/Example/a"]}},
         "getCdnCacheInvalidationStatus": {**company, "invalidationHandle": "cdn|100|1"},
         "getPropertySetTypes": company,
@@ -497,7 +512,9 @@ def test_mutated_envelopes_of_every_operation() -> None:
     @given(
         operation=st.sampled_from(sorted(OPERATIONS)),
         soap12=st.booleans(),
-        version=st.sampled_from(["2014-04-03", "2013-02-15", "2012-02-14", "2010-01-31", "2008-01-15"]),
+        version=st.sampled_from(
+            ["2017-10-29-beta", "2014-04-03", "2013-02-15", "2012-02-14", "2010-01-31", "2008-01-15"]
+        ),
         mutations=st.integers(0, 4),
         data=st.data(),
     )
@@ -507,6 +524,11 @@ def test_mutated_envelopes_of_every_operation() -> None:
     fuzz()
     target.still_serves()
     assert target.examples >= MUTATION_EXAMPLES * SCALE  # hypothesis ran them all
+
+
+def _home(operation: str) -> str:
+    """The first namespace that has ``operation``: 2014-04-03, or the first beta with it."""
+    return BETA_OPERATIONS.get(operation, "2014-04-03")
 
 
 def _mutated_request(
@@ -533,8 +555,10 @@ def _mutated_request(
             soap="1.2" if soap12 else "1.1",
             headers=[auth_header(namespace=header_ns, **extra)],
         )
-    except KeyError:  # an operation this old namespace does not have: send it anyway, in 2014 shape
-        body = build_envelope(operation, params, soap="1.2" if soap12 else "1.1", headers=[auth_header()])
+    except KeyError:  # an operation this namespace does not have: send it anyway, in the shape of one that has it
+        body = build_envelope(
+            operation, params, version=_home(operation), soap="1.2" if soap12 else "1.1", headers=[auth_header()]
+        )
     root = etree.fromstring(body)
     for _ in range(mutations):
         _mutate(root, data)
@@ -549,7 +573,9 @@ def test_mixed_soap_versions() -> None:
     @fuzz_settings(MIXED_EXAMPLES)
     @given(operation=st.sampled_from(sorted(OPERATIONS)), data=st.data())
     def fuzz(operation: str, data: st.DataObject) -> None:
-        body = build_envelope(operation, valid_params(target, operation), headers=[auth_header()])
+        body = build_envelope(
+            operation, valid_params(target, operation), version=_home(operation), headers=[auth_header()]
+        )
         root = etree.fromstring(body)
         for el in [root, *root]:
             if data.draw(st.booleans()):

@@ -108,6 +108,7 @@ def test_the_examples_are_the_files_the_readme_lists() -> None:
         "multi_company.yaml",
         "nightly_publish.yaml",
         "slow_upload.yaml",
+        "smart_crops.yaml",
         "stuck_job.yaml",
     ]
 

@@ -1,9 +1,9 @@
 """The asset catalog: each company's folder tree and its assets, as plain entities.
 
 Jobs change it (uploads create and replace assets, publishes mark them, exports read them) and the asset and
-folder operations read and edit it. Handles (README "Choices"): a folder is ``f|<companyId>|<path>`` and an asset
-``a|<companyId>|1|<assetId>``; a path always starts with the company's root path (``Example/``) and a folder path
-ends with ``/``.
+folder operations read and edit it. Handles (README "Choices"): a folder is ``f|<companyId>|<path>``, an asset
+``a|<companyId>|1|<assetId>`` and a smart crop (a sub-asset of an image) ``sa|<companyId>|<assetId>|<n>``; a
+path always starts with the company's root path (``Example/``) and a folder path ends with ``/``.
 """
 
 from __future__ import annotations
@@ -17,9 +17,12 @@ from typing import Final
 __all__ = [
     "ASSET_TYPES",
     "MAX_FOLDER_DEPTH",
+    "MAX_SMART_CROPS",
     "Asset",
     "Catalog",
+    "CropRect",
     "Folder",
+    "SmartCrop",
     "asset_type_for",
     "folder_depth",
     "join_path",
@@ -93,6 +96,48 @@ class Folder:
         return self.path.rstrip("/").rpartition("/")[2]
 
 
+MAX_SMART_CROPS: Final = 100
+"""Smart crops an image may have: the limit Adobe's Dynamic Media image profiles impose."""
+
+
+@dataclass(frozen=True, slots=True)
+class CropRect:
+    """A crop as fractions of its image: the left and top edges, the width and the height."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+
+    def problem(self) -> str | None:
+        """Why this is no crop of an image (an edge outside it, no area), or None."""
+        values = (self.left, self.top, self.width, self.height)
+        if not all(0.0 <= value <= 1.0 for value in values):  # NaN fails too
+            return "every value must be between 0 and 1"
+        if self.width == 0 or self.height == 0:
+            return "the width and the height must be above 0"
+        # A little slack: the fractions are decimal text, so 0.7 + 0.3 may add up to a hair above 1.
+        if self.left + self.width > 1 + 1e-9 or self.top + self.height > 1 + 1e-9:
+            return "the crop must lie within the image (left + width and top + height at most 1)"
+        return None
+
+
+@dataclass(slots=True)
+class SmartCrop:
+    """A smart crop of an image, one of its sub-assets: a named rendition of ``width`` x ``height`` pixels cut
+    from the image at ``rect``."""
+
+    handle: str
+    name: str
+    width: int
+    height: int
+    rect: CropRect
+    created: datetime
+    created_by: str
+    modified: datetime
+    modified_by: str
+
+
 @dataclass(slots=True)
 class Asset:
     """An asset of a company's catalog, in one folder."""
@@ -121,6 +166,15 @@ class Asset:
     metadata: dict[str, str] = field(default_factory=dict)
     derived_from: str | None = None
     """The handle of the asset this one was made from (a page a ripPdfs job made of a PDF)."""
+    smart_crops: list[SmartCrop] = field(default_factory=list)
+    """Its smart crops (sub-assets), in the order they were made."""
+
+    def add_smart_crop(self, name: str, width: int, height: int, rect: CropRect, now: datetime, user: str) -> SmartCrop:
+        """A new smart crop of this asset, numbered after the last one."""
+        number = int(self.smart_crops[-1].handle.rpartition("|")[2]) + 1 if self.smart_crops else 1
+        crop = SmartCrop(f"sa|{self.company_id}|{self.id}|{number}", name, width, height, rect, now, user, now, user)
+        self.smart_crops.append(crop)
+        return crop
 
     @property
     def handle(self) -> str:

@@ -159,6 +159,8 @@ ROLE_TABLE: Final[Mapping[str, RoleEntry]] = {
     "getAssetsByName":                  RoleEntry("r-get-assets-by-name", "U A CA TA TU PA PC PCU"),
     "getAssetCounts":                   RoleEntry("r-get-asset-counts", "U A CA TA TU PA PU PC PCU"),
     "getAssociatedAssets":              RoleEntry("r-get-associated-assets", "U A CA TA TU PA PU PC PCU"),
+    # a beta operation with no page: edits an asset as renaming one does
+    "updateSmartCrops":                 RoleEntry(None, like="renameAsset"),
     "checkAssetNames":                  RoleEntry("r-check-asset-names", "U A PA PC PCU PU TA TU"),
     "getOriginalFilePaths":             RoleEntry("r-get-original-file-paths", "U A CA TA TU PC PCU"),
     "getZipEntries":                    RoleEntry("r-get-zip-entries", "U A CA TA TU PA PU PC PCU"),

@@ -60,6 +60,7 @@ AREAS: Final[Mapping[str, tuple[str, ...]]] = {
         "moveAsset",
         "moveAssets",
         "getAssociatedAssets",
+        "updateSmartCrops",
     ),
     "cdn": ("cdnCacheInvalidation", "getCdnCacheInvalidationStatus"),
     "propertysets": (

@@ -1,5 +1,6 @@
 """Asset and folder operations: searchAssets, getFolderTree, getAssetsByName, getAssets, getFolders,
-createFolder, deleteFolder, deleteAsset(s), renameAsset, moveAsset(s), searchAssetsByMetadata, getAssociatedAssets.
+createFolder, deleteFolder, deleteAsset(s), renameAsset, moveAsset(s), searchAssetsByMetadata, getAssociatedAssets,
+and the betas' updateSmartCrops.
 
 ``responseFieldArray`` / ``excludeFieldArray`` narrow a reply: each entry is a path of field names, either from the
 Return (``assetArray/items/name``) or from the listed item (``name``, ``imageInfo/fileSize``); a field is kept when
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import quote
 
-from ..model.catalog import Asset, Folder
+from ..model.catalog import Asset, Folder, SmartCrop
 from ..services.results import FolderNode, Outcome
 from .base import Call, Handler
 
@@ -261,8 +262,43 @@ def move_assets(call: Call) -> Mapping[str, Any]:
 
 
 def get_associated_assets(call: Call) -> Mapping[str, Any]:
-    _, derived = call.service.associated_assets(call.caller, call.params)
-    return {"derivedArray": [_asset(call, a) for a in derived]}
+    asset, derived = call.service.associated_assets(call.caller, call.params)
+    # subAssetArray is a beta field: the encoder leaves it out of the namespaces that lack it.
+    return {
+        "derivedArray": [_asset(call, a) for a in derived],
+        "subAssetArray": [_smart_crop(call, crop) for crop in asset.smart_crops],
+    }
+
+
+def _smart_crop(call: Call, crop: SmartCrop) -> dict[str, Any]:
+    rect = crop.rect
+    return {
+        "subAssetHandle": crop.handle,
+        "type": "SmartCrop",
+        "name": crop.name,
+        "created": call.local(crop.created),
+        "createUser": crop.created_by,
+        "lastModified": call.local(crop.modified),
+        "lastModifyUser": crop.modified_by,
+        "smartCrop": {
+            "cropRect": {"leftN": rect.left, "topN": rect.top, "widthN": rect.width, "heightN": rect.height},
+            "width": crop.width,
+            "height": crop.height,
+        },
+    }
+
+
+def update_smart_crops(call: Call) -> Mapping[str, Any]:
+    outcome = call.service.update_smart_crops(call.caller, call.now, call.params)
+    return {
+        "successCount": outcome.success_count,
+        "warningCount": 0,
+        "errorCount": len(outcome.errors),
+        "errorDetailArray": [
+            {"subAssetHandle": handle, "subAssetName": name, "code": fault.code, "reason": fault.reason}
+            for handle, name, fault in outcome.errors
+        ],
+    }
 
 
 OPERATIONS: Final[Mapping[str, Handler]] = {
@@ -280,4 +316,5 @@ OPERATIONS: Final[Mapping[str, Handler]] = {
     "moveAsset": move_asset,
     "moveAssets": move_assets,
     "getAssociatedAssets": _with_narrowing(get_associated_assets),
+    "updateSmartCrops": update_smart_crops,
 }

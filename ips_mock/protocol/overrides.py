@@ -13,7 +13,9 @@ speaks has no WSDL here, and this module says how its field set is derived (IPS-
   and ``fileUpdateCount`` with 4.0 (2008-01-15). A field with no such record is assumed to be as old as the
   2013 WSDL says.
 * **Betas** (2016-01-14-beta, 2017-10-29-beta, 2021-04-26-beta, 2022-11-01-beta) carry the 2014-04-03 field set
-  and operations plus the optional fields Adobe's javadoc shows (:data:`BETA_FIELDS`).
+  and operations plus the optional fields Adobe's javadoc shows (:data:`BETA_FIELDS`), and the operations ips-mock
+  models that only the betas have, with their types (:data:`BETA_OPERATIONS`, :data:`BETA_TYPES`,
+  :data:`BETA_ELEMENTS`).
 
 Observed replies that differ from what the WSDL of their own version says would be corrected here too. None is
 known: every observed deviation so far (2010-01-31 replies) concerns a namespace with no WSDL, covered above.
@@ -26,7 +28,15 @@ from typing import Final, NamedTuple
 
 from .ns import ApiVersion
 
-__all__ = ["BETA_FIELDS", "FIELDS_ADDED_IN", "BetaField", "wsdl_version_for"]
+__all__ = [
+    "BETA_ELEMENTS",
+    "BETA_FIELDS",
+    "BETA_OPERATIONS",
+    "BETA_TYPES",
+    "FIELDS_ADDED_IN",
+    "BetaField",
+    "wsdl_version_for",
+]
 
 _NEWEST_WSDL: Final = "2014-04-03"
 _OLDER_WSDL: Final = "2013-02-15"
@@ -56,6 +66,11 @@ FIELDS_ADDED_IN: Final[Mapping[tuple[str, str], str]] = {
 }
 
 
+_SMART_CROPS: Final = "2017-10-29-beta"
+"""The first namespace with smart crops: W7's client (REAL-CLIENTS) sends updateSmartCrops in it, and AEM 6.4's
+javadoc, of that namespace, has the sub-asset types. 2016-01-14-beta is taken not to have them."""
+
+
 class BetaField(NamedTuple):
     """Optional fields a beta namespace adds to a 2014-04-03 type or element."""
 
@@ -71,4 +86,34 @@ BETA_FIELDS: Final[tuple[BetaField, ...]] = (
     # The reference does not place synchronizationComplete in AutomatedSetGenerationJob, so it goes last there.
     BetaField("AutomatedSetGenerationJob", "emailSetting", "synchronizationComplete:boolean?", "2021-04-26-beta"),
     BetaField("UploadUrlsJob", "preservePublishState", "synchronizationComplete:boolean?", "2022-11-01-beta"),
+    # Smart crops are sub-assets of an image (AEM 6.4's classes, namespace 2017-10-29-beta, have them).
+    BetaField("getAssociatedAssetsReturn", "generatedArray", "subAssetArray:SubAssetArray?", _SMART_CROPS),
 )
+
+# Types and elements only the betas have: (field list, the first beta that has them), from Adobe's javadoc of
+# com.scene7.ipsapi. SubAsset leaves out the javadoc's userDataArray, whose UserData type no page at hand shows
+# (ips-mock never fills it).
+BETA_TYPES: Final[Mapping[str, tuple[str, str]]] = {
+    "NormalizedCropRect": ("leftN:double topN:double widthN:double heightN:double", _SMART_CROPS),
+    "SmartCrop": ("cropRect:NormalizedCropRect? width:int height:int", _SMART_CROPS),
+    "SubAsset": (
+        "subAssetHandle:string? type:string? subType:string? name:string? created:dateTime? createUser:string? "
+        "lastModified:dateTime? lastModifyUser:string? metadataArray:MetadataArray? smartCrop:SmartCrop?",
+        _SMART_CROPS,
+    ),
+    "SubAssetArray": ("items:SubAsset*", _SMART_CROPS),
+    "SmartCropUpdate": ("ownerHandle:string subAssetHandle:string cropRect:NormalizedCropRect?", _SMART_CROPS),
+    "SmartCropUpdateArray": ("items:SmartCropUpdate*", _SMART_CROPS),
+    "SubAssetOperationFault": ("subAssetHandle:string? subAssetName:string? code:int reason:string", _SMART_CROPS),
+    "SubAssetOperationFaultArray": ("items:SubAssetOperationFault*", _SMART_CROPS),
+}
+BETA_ELEMENTS: Final[Mapping[str, tuple[str, str]]] = {
+    "updateSmartCropsParam": ("companyHandle:string updateArray:SmartCropUpdateArray", _SMART_CROPS),
+    "updateSmartCropsReturn": (
+        "successCount:int warningCount:int errorCount:int warningDetailArray:SubAssetOperationFaultArray? "
+        "errorDetailArray:SubAssetOperationFaultArray?",
+        _SMART_CROPS,
+    ),
+}
+BETA_OPERATIONS: Final[Mapping[str, str]] = {"updateSmartCrops": _SMART_CROPS}
+"""Operation -> the first beta that has it (after the 2014 operations, in the port type's order)."""

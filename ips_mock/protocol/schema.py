@@ -22,7 +22,7 @@ from typing import Final, Literal
 
 from . import ipsapi_types as generated
 from .ns import API_VERSIONS, ApiVersion
-from .overrides import BETA_FIELDS, FIELDS_ADDED_IN, wsdl_version_for
+from .overrides import BETA_ELEMENTS, BETA_FIELDS, BETA_OPERATIONS, BETA_TYPES, FIELDS_ADDED_IN, wsdl_version_for
 
 __all__ = [
     "FAULT_ELEMENTS",
@@ -232,8 +232,18 @@ def _edit(ctype: ComplexType, version: ApiVersion) -> ComplexType:
     return replace(ctype, fields=tuple(fields))
 
 
-def _build(version: ApiVersion) -> Schema:
+def _version_specs(version: ApiVersion) -> tuple[dict[str, str], dict[str, str], tuple[str, ...]]:
+    """Types, elements and operations of ``version``: its WSDL's, plus what only the betas have."""
     types, elements, operations = _wsdl_specs(wsdl_version_for(version))
+    if version.is_beta:
+        for specs, extra in ((types, BETA_TYPES), (elements, BETA_ELEMENTS)):
+            specs.update({name: spec for name, (spec, since) in extra.items() if version >= since})
+        operations = (*operations, *(op for op, since in BETA_OPERATIONS.items() if version >= since))
+    return types, elements, operations
+
+
+def _build(version: ApiVersion) -> Schema:
+    types, elements, operations = _version_specs(version)
     return Schema(version, Described(types, version), Described(elements, version), operations)
 
 
@@ -247,5 +257,6 @@ def schema_for(version: ApiVersion) -> Schema:
 
 @functools.cache
 def wsdl_operations(version: ApiVersion) -> frozenset[str]:
-    """The operations of the real port type for ``version`` (older versions are taken as 2013's, betas as 2014's)."""
-    return frozenset(_wsdl_specs(wsdl_version_for(version))[2])
+    """The operations of the real port type for ``version`` (older versions are taken as 2013's, betas as 2014's
+    plus the operations only betas have)."""
+    return frozenset(_version_specs(version)[2])

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..clock import FIRST_INSTANT, LAST_INSTANT
 from ..errors import ScenarioError
 from ..model import Company, State, User
-from ..model.catalog import join_path
+from ..model.catalog import asset_type_for, join_path
 from ..model.roles import Role
 from ..model.state import Retention
 from .expectations import Expectations
@@ -40,7 +40,16 @@ if TYPE_CHECKING:
 
     from ..model.behaviour import Behaviour
     from .schema_check import Check
-    from .spec import AssetSeed, BehaviourRule, FaultRule, JobSeed, PropertySetSeed, StubSpec, TimelineStep
+    from .spec import (
+        AssetSeed,
+        BehaviourRule,
+        FaultRule,
+        JobSeed,
+        PropertySetSeed,
+        SmartCropSeed,
+        StubSpec,
+        TimelineStep,
+    )
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -574,6 +583,9 @@ class _Builder:
             creator = spec.get("created_by")
             if creator is not None and self._user(creator, [*at, "created_by"]) is None:
                 continue
+            crops = self._smart_crops(spec, at, spec.get("type") or asset_type_for(file_name))
+            if crops is None:
+                continue
             assets.append(
                 AssetSeed(
                     i,
@@ -586,9 +598,45 @@ class _Builder:
                     spec.get("height"),
                     creator,
                     dict(spec.get("metadata", {})),
+                    crops,
                 )
             )
         return tuple(folders), tuple(assets)
+
+    def _smart_crops(
+        self, spec: Mapping[str, Any], at: list[str | int], asset_type: str
+    ) -> tuple[SmartCropSeed, ...] | None:
+        """An asset's smart crops; None (with the errors added) when they are not an image's valid crops."""
+        specs = spec.get("smart_crops") or []
+        if not specs:
+            return ()
+        from ..model.catalog import MAX_SMART_CROPS, CropRect
+        from .spec import SmartCropSeed
+
+        at = [*at, "smart_crops"]
+        if asset_type != "Image":
+            self.errors.add(at, f"only an image has smart crops; this asset is of type {asset_type!r}")
+            return None
+        if len(specs) > MAX_SMART_CROPS:
+            self.errors.add(at, f"{len(specs)} smart crops; an image has at most {MAX_SMART_CROPS}")
+            return None
+        seeds: list[SmartCropSeed] = []
+        first: dict[str, int] = {}
+        for j, crop in enumerate(specs):
+            if (seen := first.setdefault(crop["name"], j)) != j:
+                self.errors.add([*at, j, "name"], f"{crop['name']!r} names smart_crops[{seen}] too: names are unique")
+                continue
+            c = crop["crop"]
+            rect = CropRect(float(c["left"]), float(c["top"]), float(c["width"]), float(c["height"]))
+            if (problem := rect.problem()) is not None:
+                self.errors.add([*at, j, "crop"], problem)
+                continue
+            seeds.append(
+                SmartCropSeed(
+                    crop["name"], crop["width"], crop["height"], (rect.left, rect.top, rect.width, rect.height)
+                )
+            )
+        return tuple(seeds) if len(seeds) == len(specs) else None
 
     def _property_sets(self) -> tuple[PropertySetSeed, ...]:
         specs = self.doc.get("property_sets", [])

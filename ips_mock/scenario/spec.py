@@ -21,6 +21,8 @@ __all__ = [
     "JobExpectation",
     "JobSeed",
     "LogExpectation",
+    "PropertySetSeed",
+    "SmartCropSeed",
     "StubSpec",
     "TimelineStep",
 ]
@@ -111,6 +113,18 @@ class AssetSeed:
     height: int | None = None
     created_by: str | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)
+    smart_crops: tuple[SmartCropSeed, ...] = ()
+
+
+@dataclass(frozen=True)
+class SmartCropSeed:
+    """A smart crop of a seeded image: its name, rendition size and where it is cut (fractions of the image)."""
+
+    name: str
+    width: int
+    height: int
+    crop: tuple[float, float, float, float]
+    """left, top, width, height"""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from ..model.handles import asset_handle_parts, folder_handle_parts
 from .base import ServiceBase
 
 if TYPE_CHECKING:
-    from .results import FolderNode, Outcome, Page
+    from .results import FolderNode, Outcome, Page, SubAssetOutcome
 
 __all__ = ["AssetService"]
 
@@ -298,6 +298,39 @@ class AssetService(ServiceBase):
         asset = self.asset(company, p["assetHandle"])
         derived = [a for a in self.state.catalog.of_company(company.id) if a.derived_from == asset.handle]
         return asset, sorted(derived, key=lambda a: a.id)
+
+    def update_smart_crops(self, caller: User, now: datetime, p: Mapping[str, Any]) -> SubAssetOutcome:
+        """Move the crops named by ``updateArray``; each that cannot be moved (its owner unknown or another
+        company's, the sub-asset not the owner's, the rectangle outside the image) is an error of its own and
+        the others go on, as in IPS's other batch operations."""
+        from ..model.catalog import CropRect
+        from .results import SubAssetOutcome
+
+        company = self.company(caller, p["companyHandle"])
+        done, errors = 0, list[tuple[str, str | None, IpsFault]]()
+        for i, update in enumerate(p["updateArray"] or []):
+            handle = update["subAssetHandle"]
+            try:
+                owner = self.asset(company, update["ownerHandle"], f"updateArray/items[{i}]/ownerHandle")
+            except IpsFault as fault:
+                errors.append((handle, None, fault))
+                continue
+            crop = next((c for c in owner.smart_crops if c.handle == handle), None)
+            if crop is None:
+                where = f"updateArray/items[{i}]/subAssetHandle"
+                reason = f"{handle!r} is not a sub-asset of the asset '{owner.handle}'"
+                errors.append((handle, None, IpsFault.invalid_parameter(where, reason)))
+                continue
+            if (given := update.get("cropRect")) is not None:
+                rect = CropRect(given["leftN"], given["topN"], given["widthN"], given["heightN"])
+                if (problem := rect.problem()) is not None:
+                    where = f"updateArray/items[{i}]/cropRect"
+                    errors.append((handle, crop.name, IpsFault.invalid_parameter(where, problem)))
+                    continue
+                crop.rect = rect
+                crop.modified, crop.modified_by = now, caller.email
+            done += 1
+        return SubAssetOutcome(done, errors)
 
     def _touch(self, asset: Asset, caller: User, now: datetime) -> None:
         asset.modified = now

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..model.catalog import Asset, Folder
     from ..model.jobs import JobLog, JobLogDetail
 
-__all__ = ["FolderNode", "LogPage", "Outcome", "Page"]
+__all__ = ["FolderNode", "LogPage", "Outcome", "Page", "SubAssetOutcome"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,15 @@ class Outcome:
 
     success_count: int
     errors: Sequence[tuple[str, IpsFault]]
+
+
+@dataclass(frozen=True)
+class SubAssetOutcome:
+    """What a batch operation on sub-assets (updateSmartCrops) did: per sub-asset it could not handle, its handle,
+    its name when known, and the fault."""
+
+    success_count: int
+    errors: Sequence[tuple[str, str | None, IpsFault]]
 
 
 @dataclass(frozen=True)
