@@ -276,6 +276,22 @@ def state_summary(fake: FakeIps) -> dict[str, Any]:
                 "published": _iso(a.published, fake),
                 "created": _iso(a.created, fake),
                 "lastModified": _iso(a.modified, fake),
+                "smartCrops": [
+                    {
+                        "handle": c.handle,
+                        "name": c.name,
+                        "width": c.width,
+                        "height": c.height,
+                        "crop": {
+                            "left": c.rect.left,
+                            "top": c.rect.top,
+                            "width": c.rect.width,
+                            "height": c.rect.height,
+                        },
+                        "lastModified": _iso(c.modified, fake),
+                    }
+                    for c in a.smart_crops
+                ],
             }
             for a in sorted(state.catalog.assets.values(), key=lambda a: a.id)
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -123,6 +124,24 @@ def test_state_shows_property_sets_and_invalidations(app: StandaloneApp) -> None
             "done": "2026-01-05T09:00:05.000-08:00",
         }
     ]
+
+
+def test_state_shows_an_images_smart_crops(tmp_path: Path) -> None:
+    from .test_smart_crops import SCENARIO
+
+    path = tmp_path / "crops.yaml"
+    path.write_text(SCENARIO)
+    _, state = _admin(StandaloneApp(load_scenario(path)), "GET", "/__admin/state")
+    shoe = next(a for a in state["assets"] if a["name"] == "shoe")
+    assert shoe["smartCrops"][1] == {
+        "handle": "sa|100|1001|2",
+        "name": "Swatch",
+        "width": 100,
+        "height": 100,
+        "crop": {"left": 0.4, "top": 0.4, "width": 0.1, "height": 0.1},
+        "lastModified": "2026-01-05T01:00:00.000-08:00",
+    }
+    assert next(a for a in state["assets"] if a["name"] == "theirs")["smartCrops"][0]["handle"] == "sa|200|1003|1"
 
 
 def test_reset_and_scenario_upload(app: StandaloneApp) -> None:
