@@ -125,6 +125,8 @@ class CatalogEffects:
             existing.ready_for_publish = ready
             existing.publish_state = "MarkedForPublish" if ready else "NotMarkedForPublish"
             existing.mask = bool(spec.get("createMask"))
+            if asset_type != "Image":  # smart crops are an image's; a replacing image keeps them (fractions)
+                existing.smart_crops.clear()
             return "replaced", existing.handle
         asset_id = int(item.asset_handle.rsplit("|", 1)[1])
         catalog.add(

@@ -11,7 +11,7 @@ import pytest
 
 from ips_mock import FakeIps
 from ips_mock.errors import ScenarioError
-from ips_mock.testing import PlainXmlTestClient, SoapTestClient
+from ips_mock.testing import PlainXmlTestClient, SoapTestClient, upload_urls_job
 
 from .test_plain_xml import AEM_64, xpath
 
@@ -22,6 +22,7 @@ companies: [{name: Example, id: 100}, {name: Other, id: 200}]
 users:
   - {email: admin@example.com, password: password, role: IpsCompanyAdmin, companies: [Example]}
   - {email: other@example.com, password: password, role: IpsCompanyAdmin, companies: [Other]}
+  - {email: user@example.com, password: password, role: IpsUser, companies: [Example]}
 assets:
   - company: Example
     path: products/shoe.jpg
@@ -217,14 +218,14 @@ def _entry(path: str, *crops: str) -> str:
     [
         (
             _entry("film.mp4", "L: 0 0 1 1"),
-            "crops.yaml:20: assets[3].smart_crops: only an image has smart crops; this asset is of type 'Video'",
+            "crops.yaml:21: assets[3].smart_crops: only an image has smart crops; this asset is of type 'Video'",
         ),
         (
             _entry("x.jpg", "L: 0 0 1 1", "L: 0 0 1 1"),
-            "crops.yaml:20: assets[3].smart_crops[1].name: 'L' names smart_crops[0] too: names are unique",
+            "crops.yaml:21: assets[3].smart_crops[1].name: 'L' names smart_crops[0] too: names are unique",
         ),
-        (_entry("x.jpg", "L: 0.5 0 0.6 1"), "crops.yaml:20: assets[3].smart_crops[0].crop: the crop must lie within"),
-        (_entry("x.jpg", "L: 0 0 1 2"), "crops.yaml:20: assets[3].smart_crops[0].crop.height: 2 is greater than"),
+        (_entry("x.jpg", "L: 0.5 0 0.6 1"), "crops.yaml:21: assets[3].smart_crops[0].crop: the crop must lie within"),
+        (_entry("x.jpg", "L: 0 0 1 2"), "crops.yaml:21: assets[3].smart_crops[0].crop.height: 2 is greater than"),
     ],
 )
 def test_a_bad_smart_crop_is_reported_at_its_line(tmp_path: Path, entry: str, message: str) -> None:
@@ -239,10 +240,23 @@ def test_at_most_a_hundred_smart_crops_an_image(tmp_path: Path) -> None:
     path = tmp_path / "crops.yaml"
     path.write_text(SCENARIO + f"  - {_entry('x.jpg', *(f'C{i}: 0 0 1 1' for i in range(101)))}\n")
     with pytest.raises(
-        ScenarioError, match=r"crops.yaml:20: assets\[3\].smart_crops: 101 smart crops; an image has at most 100"
+        ScenarioError, match=r"crops.yaml:21: assets\[3\].smart_crops: 101 smart crops; an image has at most 100"
     ):
         FakeIps(path)
     path.write_text(SCENARIO + f"  - {_entry('x.jpg', *(f'C{i}: 0 0 1 1' for i in range(100)))}\n")
     client = SoapTestClient(FakeIps(path), version=AEM_64)
     reply = client.call("getAssociatedAssets", {"companyHandle": "c|100", "assetHandle": "a|100|1|1004"})
     assert reply.payload.find("{*}subAssetArray")[-1].findtext("{*}subAssetHandle") == "sa|100|1004|100"
+
+
+@pytest.mark.parametrize(
+    ("source", "kept"), [("https://img.example.com/shoe.png", 2), ("https://img.example.com/shoe.mp4", 0)]
+)
+def test_an_upload_over_the_image_keeps_its_crops_only_if_it_is_an_image(fake: FakeIps, source: str, kept: int) -> None:
+    client = SoapTestClient(fake, version=AEM_64)
+    job = upload_urls_job((source, "Example/products/shoe"))
+    params = {"companyHandle": "c|100", "jobName": "replace", "uploadUrlsJob": job}
+    client.call("submitJob", params, user="user@example.com").ok()
+    fake.advance(timedelta(minutes=5))
+    reply = client.call("getAssociatedAssets", {"companyHandle": "c|100", "assetHandle": SHOE}).ok()
+    assert len(reply.payload.find("{*}subAssetArray")) == kept
