@@ -3,15 +3,25 @@ subAssetArray and moved by updateSmartCrops, in the 2017-10-29-beta namespace an
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
+from werkzeug.test import Client
 
-from ips_mock import FakeIps
+from ips_mock import FakeIps, ServerThread
 from ips_mock.errors import ScenarioError
-from ips_mock.testing import PlainXmlTestClient, SoapTestClient, upload_urls_job
+from ips_mock.protocol import ns
+from ips_mock.testing import (
+    SoapTestClient,
+    auth_header,
+    build_plain_request,
+    upload_urls_job,
+    validate_plain_reply,
+)
 
 from .test_plain_xml import AEM_64, xpath
 
@@ -38,6 +48,7 @@ assets:
     smart_crops: [{name: Large, width: 10, height: 10, crop: {left: 0, top: 0, width: 1, height: 1}}]
 """
 SHOE, BOOT, THEIRS = "a|100|1|1001", "a|100|1|1002", "a|200|1|1003"
+PLAIN_PATH = "/scene7/api/IpsApiService"
 
 
 @pytest.fixture
@@ -54,23 +65,60 @@ def _update(owner: str, sub_asset: str, rect: tuple[float, float, float, float] 
     return item
 
 
-def test_w7_finds_an_image_reads_its_crops_and_moves_them_all(fake: FakeIps) -> None:
+class _JavaClient:
+    """What UpdateSmartCrops.java sends: a ``<Request>`` in 2017-10-29-beta holding an authHeader with appName,
+    appVersion and faultHttpStatusCode 200, posted as text/xml to /scene7/api/IpsApiService; each reply is
+    checked against the namespace's schema and returned as bytes, for root-anchored XPaths."""
+
+    def __init__(self, post: Callable[[bytes], tuple[int, bytes]]) -> None:
+        self._post = post
+
+    def call(self, operation: str, params: dict[str, Any]) -> bytes:
+        namespace = ns.ApiVersion(AEM_64).namespace
+        auth = auth_header(namespace=namespace, appName="W7", appVersion="1.0", faultHttpStatusCode=200)
+        status, body = self._post(build_plain_request(operation, params, version=AEM_64, auth=auth))
+        assert status == 200
+        validate_plain_reply(body, expect_namespace=namespace)
+        return body
+
+
+@pytest.fixture(params=["in-process", "http"])
+def java(request: pytest.FixtureRequest, fake: FakeIps) -> Iterator[_JavaClient]:
+    if request.param == "in-process":
+        client = Client(fake)
+
+        def post(body: bytes) -> tuple[int, bytes]:
+            reply = client.post(PLAIN_PATH, data=body, headers={"Content-Type": "text/xml"})
+            return reply.status_code, reply.get_data()
+
+        yield _JavaClient(post)
+        return
+    server = ServerThread(fake).start()
+    try:
+
+        def post_http(body: bytes) -> tuple[int, bytes]:
+            reply = requests.post(server.url + PLAIN_PATH, data=body, headers={"Content-Type": "text/xml"}, timeout=30)
+            return reply.status_code, reply.content
+
+        yield _JavaClient(post_http)
+    finally:
+        server.stop()
+
+
+def test_w7_finds_an_image_reads_its_crops_and_moves_them_all(fake: FakeIps, java: _JavaClient) -> None:
     """UpdateSmartCrops.java over the plain-XML transport: find the asset by file name and folder, map its
     sub-assets by name, update each, and require successCount to be the number sent."""
-    client = PlainXmlTestClient(fake, version=AEM_64)
-    root = xpath(
-        client.call("getCompanyInfo", {"companyName": "Example"}).body, "/getCompanyInfoReturn/companyInfo/rootPath"
-    )
+    root = xpath(java.call("getCompanyInfo", {"companyName": "Example"}), "/getCompanyInfoReturn/companyInfo/rootPath")
     conditions = [
         {"fieldHandle": "file_name", "op": "Equals", "value": "shoe.jpg"},
         {"fieldHandle": "folder_path", "op": "Contains", "value": f"{root[0]}products"},
     ]
-    found = client.call(
+    found = java.call(
         "searchAssetsByMetadata", {"companyHandle": "c|100", "metadataConditionArray": {"items": conditions}}
     )
-    [asset] = xpath(found.body, "/searchAssetsByMetadataReturn/assetSummaryArray/items/assetHandle")
+    [asset] = xpath(found, "/searchAssetsByMetadataReturn/assetSummaryArray/items/assetHandle")
     assert asset == SHOE
-    associated = client.call("getAssociatedAssets", {"companyHandle": "c|100", "assetHandle": asset}).body
+    associated = java.call("getAssociatedAssets", {"companyHandle": "c|100", "assetHandle": asset})
     names = xpath(associated, "/getAssociatedAssetsReturn/subAssetArray/items/name")
     handles = xpath(associated, "/getAssociatedAssetsReturn/subAssetArray/items/subAssetHandle")
     assert dict(zip(names, handles, strict=True)) == {"Large": "sa|100|1001|1", "Swatch": "sa|100|1001|2"}
@@ -78,21 +126,17 @@ def test_w7_finds_an_image_reads_its_crops_and_moves_them_all(fake: FakeIps) -> 
 
     fake.advance(timedelta(hours=1))
     updates = [_update(asset, handles[0], (0.0, 0.25, 1.0, 0.5)), _update(asset, handles[1], (0.5, 0.5, 0.25, 0.25))]
-    reply = client.call("updateSmartCrops", {"companyHandle": "c|100", "updateArray": {"items": updates}}).body
-    assert xpath(reply, "/updateSmartCropsReturn/successCount") == ["2"]
+    reply = java.call("updateSmartCrops", {"companyHandle": "c|100", "updateArray": {"items": updates}})
+    assert xpath(reply, "/updateSmartCropsReturn/successCount") == ["2"]  # the script throws unless all were made
     assert xpath(reply, "/updateSmartCropsReturn/errorCount") == ["0"]
 
-    after = client.call("getAssociatedAssets", {"companyHandle": "c|100", "assetHandle": asset}).body
-    assert xpath(after, "/getAssociatedAssetsReturn/subAssetArray/items/smartCrop/cropRect/topN") == ["0.25", "0.5"]
-    assert xpath(after, "/getAssociatedAssetsReturn/subAssetArray/items/smartCrop/cropRect/widthN") == ["1.0", "0.25"]
-    assert xpath(after, "/getAssociatedAssetsReturn/subAssetArray/items/smartCrop/width") == ["1200", "100"]  # kept
-    assert (
-        xpath(after, "/getAssociatedAssetsReturn/subAssetArray/items/created") == ["2026-01-05T01:00:00.000-08:00"] * 2
-    )
-    assert (
-        xpath(after, "/getAssociatedAssetsReturn/subAssetArray/items/lastModified")
-        == ["2026-01-05T02:00:00.000-08:00"] * 2
-    )
+    after = java.call("getAssociatedAssets", {"companyHandle": "c|100", "assetHandle": asset})
+    crops = "/getAssociatedAssetsReturn/subAssetArray/items"
+    assert xpath(after, f"{crops}/smartCrop/cropRect/topN") == ["0.25", "0.5"]
+    assert xpath(after, f"{crops}/smartCrop/cropRect/widthN") == ["1.0", "0.25"]
+    assert xpath(after, f"{crops}/smartCrop/width") == ["1200", "100"]  # the rendition size is kept
+    assert xpath(after, f"{crops}/created") == ["2026-01-05T01:00:00.000-08:00"] * 2
+    assert xpath(after, f"{crops}/lastModified") == ["2026-01-05T02:00:00.000-08:00"] * 2
 
 
 def test_each_update_that_cannot_be_made_is_an_error_and_the_rest_are_made(fake: FakeIps) -> None:
