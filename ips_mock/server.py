@@ -9,6 +9,7 @@ buffer for ever. Writing a response is bounded by the same number of seconds.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import re
 import select
@@ -433,11 +434,14 @@ class _Acceptors:
     Handing each connection from one accepting thread to a serving thread cost a test's request about a
     twentieth of its time (a second thread to wake); a leader handing its turn to a follower cost most of that
     too. On Linux each thread waits with epoll's exclusive flag, so a connection wakes one idle thread; elsewhere
-    every idle thread wakes, and all but one find nothing to accept.
+    (or on a kernel without the flag) every idle thread wakes, and all but one find nothing to accept.
 
     The last idle thread starts another before it serves, so a connection is always awaited: a client that
-    stalls holds only the thread serving it. A thread idle for ``idle_timeout`` seconds ends, unless it is the
-    last idle one.
+    stalls holds only the thread serving it. (When no thread can be started, it serves anyway, and connections
+    wait in the socket's queue until a thread is free.) A thread idle for ``idle_timeout`` seconds ends, unless
+    it is the last idle one. Under one-at-a-time traffic the exclusive wake-up goes to the thread that has waited
+    longest, so the other one times out now and then and the next connection starts a new one: a thread start
+    every ``idle_timeout`` seconds at most.
     """
 
     def __init__(self, server: _Server, *, name: str) -> None:
@@ -459,8 +463,10 @@ class _Acceptors:
         return self._idle
 
     def start(self) -> None:
+        """Start the first thread; RuntimeError when it cannot be started."""
         with self._state:
-            self._spawn()
+            if not self._spawn():
+                raise RuntimeError("cannot start a thread to accept connections")
 
     def close(self) -> None:
         """Stop accepting: waiting threads end, and a thread serving a connection ends once it is done. Returns
@@ -470,18 +476,30 @@ class _Acceptors:
             with contextlib.suppress(OSError):
                 self._wake_out.send(b"\0")
             self._state.wait_for(lambda: self._idle == 0)
+        self.release()
+
+    def release(self) -> None:
+        """Close the wake pair (close() does; a server that failed to start has no thread to stop)."""
         self._wake_in.close()
         self._wake_out.close()
 
-    def _spawn(self) -> None:
+    def _spawn(self) -> bool:
         # Called holding _state. The new thread counts as idle at once: a connection that comes before it waits
         # stays in the listening socket's queue, which it then finds ready.
-        self._idle += 1
         self._started += 1
-        threading.Thread(target=self._run, name=f"{self._name}-{self._started}", daemon=True).start()
+        thread = threading.Thread(target=self._run, name=f"{self._name}-{self._started}", daemon=True)
+        self._idle += 1
+        try:
+            thread.start()
+        except RuntimeError:  # the interpreter or the system has no thread to give
+            self._idle -= 1
+            return False
+        return True
 
     def _run(self) -> None:
         wait = self._waiter()
+        if wait is None:
+            return
         try:
             while (connection := self._next_connection(wait)) is not None:
                 self._server.serve_connection(*connection)
@@ -492,35 +510,51 @@ class _Acceptors:
         finally:
             wait.close()
 
+    def _waiter(self) -> _Waiter | None:
+        """This thread's wait; None when the server closed before one could be made. While no file descriptor
+        is left for it, the thread tries again now and then, still counted idle: the others count on it."""
+        while True:
+            try:
+                return _Waiter(self._server.socket, self._wake_in)
+            except OSError:
+                with self._state:
+                    if self._closed:
+                        self._idle -= 1
+                        self._state.notify_all()  # close() waits for the idle threads
+                        return None
+                time.sleep(_ACCEPT_RETRY_PAUSE)
+
     def _next_connection(self, wait: _Waiter) -> tuple[socket.socket, Any] | None:
         """The next connection this thread serves; None when it should end (the server closes, or it was idle
         long enough and another thread waits too). The caller counts as idle until then."""
+        deadline = time.monotonic() + self._idle_timeout  # kept across wake-ups that find nothing to accept
         while True:
-            ready = wait.until_ready(self._idle_timeout)
+            ready = wait.until_ready(max(0.0, deadline - time.monotonic()))
             with self._state:
-                if self._closed or (not ready and self._idle > 1):
+                # Only when nothing is ready: a connection this thread was woken for is this thread's to take.
+                idle_long = not ready and time.monotonic() >= deadline and self._idle > 1
+                if self._closed or idle_long:
                     self._idle -= 1
                     self._state.notify_all()  # close() waits for the idle threads
                     return None
             if not ready:
+                if time.monotonic() >= deadline:
+                    deadline = time.monotonic() + self._idle_timeout  # the last idle thread waits on
                 continue
             try:
                 connection = self._server.get_request()
             except BlockingIOError:
                 continue  # another thread accepted it
             except OSError:
-                # As socketserver, a failed accept drops that connection. A pause, so that a lasting failure
-                # (no file descriptors left) does not keep this thread spinning.
+                # A connection that could not be accepted (no file descriptor left for it, say) stays queued or
+                # is gone; a pause, so that a lasting failure does not keep this thread spinning on it.
                 time.sleep(_ACCEPT_RETRY_PAUSE)
                 continue
             with self._state:
                 self._idle -= 1
                 if self._idle == 0 and not self._closed:
-                    self._spawn()
+                    self._spawn()  # if that fails, this thread serves anyway and waits again afterwards
             return connection
-
-    def _waiter(self) -> _Waiter:
-        return _Waiter(self._server.socket, self._wake_in)
 
 
 class _Waiter:
@@ -530,13 +564,26 @@ class _Waiter:
         self._epoll: select.epoll | None = None
         self._selector: selectors.BaseSelector | None = None
         if hasattr(select, "epoll") and hasattr(select, "EPOLLEXCLUSIVE"):
-            self._epoll = select.epoll()
-            self._epoll.register(listening, select.EPOLLIN | select.EPOLLEXCLUSIVE)
-            self._epoll.register(wake, select.EPOLLIN)
-        else:
-            self._selector = selectors.DefaultSelector()
-            self._selector.register(listening, selectors.EVENT_READ)
-            self._selector.register(wake, selectors.EVENT_READ)
+            epoll = select.epoll()
+            try:
+                epoll.register(listening, select.EPOLLIN | select.EPOLLEXCLUSIVE)
+                epoll.register(wake, select.EPOLLIN)
+            except OSError as exc:
+                epoll.close()
+                if exc.errno != errno.EINVAL:
+                    raise
+                # A kernel older than the flag (Linux 4.5) refuses it: wait as on other platforms.
+            else:
+                self._epoll = epoll
+                return
+        selector = selectors.DefaultSelector()
+        try:
+            selector.register(listening, selectors.EVENT_READ)
+            selector.register(wake, selectors.EVENT_READ)
+        except BaseException:
+            selector.close()
+            raise
+        self._selector = selector
 
     def until_ready(self, timeout: float) -> bool:
         """Whether something is ready: False when ``timeout`` seconds passed first."""
@@ -637,9 +684,14 @@ class ServerThread:
         sock = socket.create_server((self.host, self.port), family=family)
         try:
             server = _Server(sock, self.app, handler)
-            server.acceptors.start()
         except BaseException:
             sock.close()
+            raise
+        try:
+            server.acceptors.start()
+        except BaseException:
+            server.acceptors.release()
+            server.server_close()
             raise
         self._server = server
         self.port = server.port

@@ -37,6 +37,14 @@ def _until(condition: Callable[[], bool]) -> None:
         time.sleep(0.01)
 
 
+def _stop_within_patience(server: ServerThread) -> None:
+    """Stop ``server`` from another thread, failing the test if stop() does not return (a hang is the bug)."""
+    stopper = threading.Thread(target=server.stop, daemon=True)
+    stopper.start()
+    stopper.join(PATIENCE)
+    assert not stopper.is_alive(), "stop() did not return"
+
+
 def _thread_names_app(names: list[str]) -> Callable[..., Iterable[bytes]]:
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         names.append(threading.current_thread().name)
@@ -157,3 +165,140 @@ def test_stopping_waits_for_no_connection_and_refuses_new_ones(waiting: str) -> 
         client.join(PATIENCE)
         server.stop()
     assert replies == ["late"]  # the connection in progress is finished
+
+
+def test_stop_from_inside_a_request_returns_and_the_reply_still_goes_out(waiting: str) -> None:
+    holder: list[ServerThread] = []
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        holder[0].stop()
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"stopped"]
+
+    server = ServerThread(app).start()
+    holder.append(server)
+    port = server.port
+    try:
+        assert requests.get(server.url, timeout=PATIENCE).text == "stopped"
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", port), timeout=PATIENCE).close()
+    finally:
+        server.stop()
+
+
+def test_idle_threads_end_even_when_every_connection_wakes_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a plain selector a connection may wake several idle threads; those that serve nothing still end."""
+    monkeypatch.delattr(select, "EPOLLEXCLUSIVE", raising=False)
+    monkeypatch.setattr(server_module, "WORKER_IDLE_TIMEOUT", 0.2)
+    entered = threading.Barrier(5, timeout=PATIENCE)
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ["PATH_INFO"] == "/together":
+            entered.wait()
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    with ServerThread(app) as server:
+        clients = [threading.Thread(target=requests.get, args=(server.url + "/together",)) for _ in range(4)]
+        for client in clients:
+            client.start()
+        try:
+            entered.wait()
+        finally:
+            for client in clients:
+                client.join(PATIENCE)
+        assert len(_connection_threads(server)) == 5
+        deadline = time.monotonic() + PATIENCE
+        # A connection every 50 ms wakes idle threads now and then; the ones that serve none end.
+        while len(_connection_threads(server)) > 2:
+            assert time.monotonic() < deadline, "idle threads never ended"
+            assert requests.get(server.url, timeout=PATIENCE).text == "ok"
+            time.sleep(0.05)
+
+
+def test_a_thread_that_cannot_make_its_wait_tries_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No file descriptor for a thread's epoll (EMFILE): it is still counted on, so it tries again until it can,
+    or until the server stops."""
+    real = server_module._Waiter
+    failures = [OSError(24, "Too many open files")] * 3
+
+    def flaky(listening: socket.socket, wake: socket.socket) -> Any:
+        if failures:
+            raise failures.pop()
+        return real(listening, wake)
+
+    monkeypatch.setattr(server_module, "_Waiter", flaky)
+    server = ServerThread(_thread_names_app([])).start()
+    try:
+        assert requests.get(server.url, timeout=PATIENCE).text == "ok"
+    finally:
+        _stop_within_patience(server)
+    assert not failures
+    failures.extend([OSError(24, "Too many open files")] * 10_000)
+    server = ServerThread(_thread_names_app([])).start()
+    _stop_within_patience(server)  # although the only thread never made its wait
+
+
+def test_a_kernel_without_the_exclusive_flag_is_waited_on_with_a_selector(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not hasattr(select, "epoll"):
+        pytest.fail("epoll is Linux's: run this test on Linux")
+    real_epoll = select.epoll
+
+    class OldKernelEpoll:
+        def __init__(self) -> None:
+            self._epoll = real_epoll()
+
+        def register(self, fd: Any, events: int) -> None:
+            if events & getattr(select, "EPOLLEXCLUSIVE", 0):
+                raise OSError(22, "Invalid argument")
+            self._epoll.register(fd, events)
+
+        def poll(self, timeout: float) -> Any:
+            return self._epoll.poll(timeout)
+
+        def close(self) -> None:
+            self._epoll.close()
+
+    monkeypatch.setattr(select, "epoll", OldKernelEpoll)
+    names: list[str] = []
+    with ServerThread(_thread_names_app(names)) as server:
+        for _ in range(3):
+            assert requests.get(server.url, timeout=PATIENCE).text == "ok"
+    assert len(names) == 3
+
+
+def test_no_thread_to_start_the_connection_is_still_served(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last idle thread could not start another: it serves the connection anyway, then waits again."""
+    names: list[str] = []
+    server = ServerThread(_thread_names_app(names)).start()
+    try:
+        real_start = threading.Thread.start
+
+        def refuse(thread: threading.Thread) -> None:
+            if thread.name.startswith("ips-mock-connection-"):
+                raise RuntimeError("can't start new thread")
+            real_start(thread)
+
+        monkeypatch.setattr(threading.Thread, "start", refuse)
+        for _ in range(3):
+            assert requests.get(server.url + "/", timeout=PATIENCE).text == "ok"
+        assert len(set(names)) == 1
+    finally:
+        monkeypatch.undo()
+        _stop_within_patience(server)
+
+
+def test_a_server_whose_first_thread_cannot_start_raises_and_frees_its_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(thread: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]  # a port free a moment ago
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    server = ServerThread(_thread_names_app([]), port=port)
+    with pytest.raises(RuntimeError, match="cannot start a thread"):
+        server.start()
+    monkeypatch.undo()
+    assert not server.running
+    with ServerThread(_thread_names_app([]), port=port) as again:  # the socket was closed: the port is free
+        assert requests.get(again.url, timeout=PATIENCE).text == "ok"
