@@ -163,7 +163,10 @@ def test_each_update_that_cannot_be_made_is_an_error_and_the_rest_are_made(fake:
         ("sa|200|1003|1", None, "20006"),
         ("sa|100|1001|2", "Swatch", "30001"),
     ]
-    assert "is not a sub-asset of the asset 'a|100|1|1001'" in errors[0]["reason"]
+    assert (
+        "'updateArray/items[2]/subAssetHandle': 'sa|100|1002|1' is not a sub-asset of the asset 'a|100|1|1001'"
+        in (errors[0]["reason"])
+    )
     assert "unknown asset handle 'a|100|1|999'" in errors[2]["reason"]
     assert "left + width and top + height at most 1" in errors[4]["reason"]
 
@@ -304,3 +307,22 @@ def test_an_upload_over_the_image_keeps_its_crops_only_if_it_is_an_image(fake: F
     fake.advance(timedelta(minutes=5))
     reply = client.call("getAssociatedAssets", {"companyHandle": "c|100", "assetHandle": SHOE}).ok()
     assert len(reply.payload.find("{*}subAssetArray")) == kept
+
+
+def test_a_crop_a_rounding_past_the_edge_is_cut_back_and_minus_zero_is_zero(fake: FakeIps) -> None:
+    rect = {"leftN": "-0", "topN": "0.7", "widthN": "1", "heightN": "0.3000000001"}
+    update = {"ownerHandle": SHOE, "subAssetHandle": "sa|100|1001|1", "cropRect": rect}
+    client = SoapTestClient(fake, version=AEM_64)
+    client.call("updateSmartCrops", {"companyHandle": "c|100", "updateArray": {"items": [update]}}).ok()
+    reply = client.call("getAssociatedAssets", {"companyHandle": "c|100", "assetHandle": SHOE})
+    stored = [v.text for v in reply.payload.find("{*}subAssetArray/{*}items/{*}smartCrop/{*}cropRect")]
+    assert stored == ["0.0", "0.7", "1.0", str(1.0 - 0.7)]
+
+
+def test_a_fields_stub_may_answer_a_beta_only_operation(tmp_path: Path) -> None:
+    path = tmp_path / "stubbed.yaml"
+    stub = "stubs:\n  - operation: updateSmartCrops\n    fields: {successCount: 7, warningCount: 0, errorCount: 0}\n"
+    path.write_text(SCENARIO + stub)
+    client = SoapTestClient(FakeIps(path), version=AEM_64)
+    reply = client.call("updateSmartCrops", {"companyHandle": "c|100", "updateArray": {"items": []}})
+    assert reply.text("successCount") == "7"

@@ -121,6 +121,12 @@ class CropRect:
             return "the crop must lie within the image (left + width and top + height at most 1)"
         return None
 
+    def within_image(self) -> CropRect:
+        """This crop (which has no :meth:`problem`) as stored: a width or height past the edge by the slack that
+        :meth:`problem` allows cut back to it, and -0.0 read as 0.0."""
+        left, top = self.left + 0.0, self.top + 0.0
+        return CropRect(left, top, min(self.width, 1.0 - left), min(self.height, 1.0 - top))
+
 
 @dataclass(slots=True)
 class SmartCrop:

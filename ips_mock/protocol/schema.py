@@ -257,6 +257,6 @@ def schema_for(version: ApiVersion) -> Schema:
 
 @functools.cache
 def wsdl_operations(version: ApiVersion) -> frozenset[str]:
-    """The operations of the real port type for ``version`` (older versions are taken as 2013's, betas as 2014's
-    plus the operations only betas have)."""
+    """The operations of ``version``'s port type: the real WSDL's for 2014-04-03 and 2013-02-15, 2013's for the
+    older versions, and for the betas 2014's plus the operations only betas have (none of Adobe's WSDLs here)."""
     return frozenset(_version_specs(version)[2])

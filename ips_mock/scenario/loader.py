@@ -631,11 +631,9 @@ class _Builder:
             if (problem := rect.problem()) is not None:
                 self.errors.add([*at, j, "crop"], problem)
                 continue
-            seeds.append(
-                SmartCropSeed(
-                    crop["name"], crop["width"], crop["height"], (rect.left, rect.top, rect.width, rect.height)
-                )
-            )
+            rect = rect.within_image()
+            edges = (rect.left, rect.top, rect.width, rect.height)
+            seeds.append(SmartCropSeed(crop["name"], crop["width"], crop["height"], edges))
         return tuple(seeds) if len(seeds) == len(specs) else None
 
     def _property_sets(self) -> tuple[PropertySetSeed, ...]:

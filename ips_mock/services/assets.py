@@ -308,7 +308,7 @@ class AssetService(ServiceBase):
 
         company = self.company(caller, p["companyHandle"])
         done, errors = 0, list[tuple[str, str | None, IpsFault]]()
-        for i, update in enumerate(p["updateArray"] or []):
+        for i, update in enumerate(p["updateArray"] or [], start=1):  # items are counted from 1, as in faults
             handle = update["subAssetHandle"]
             try:
                 owner = self.asset(company, update["ownerHandle"], f"updateArray/items[{i}]/ownerHandle")
@@ -327,7 +327,7 @@ class AssetService(ServiceBase):
                     where = f"updateArray/items[{i}]/cropRect"
                     errors.append((handle, crop.name, IpsFault.invalid_parameter(where, problem)))
                     continue
-                crop.rect = rect
+                crop.rect = rect.within_image()
                 crop.modified, crop.modified_by = now, caller.email
             done += 1
         return SubAssetOutcome(done, errors)
