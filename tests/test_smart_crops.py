@@ -326,3 +326,28 @@ def test_a_fields_stub_may_answer_a_beta_only_operation(tmp_path: Path) -> None:
     client = SoapTestClient(FakeIps(path), version=AEM_64)
     reply = client.call("updateSmartCrops", {"companyHandle": "c|100", "updateArray": {"items": []}})
     assert reply.text("successCount") == "7"
+
+
+def test_a_timeline_picks_a_listed_item_by_position(tmp_path: Path) -> None:
+    """``items[2]/name`` in a step's expected reply: the second item (from 1, as in XPath); past the end, none."""
+    from ips_mock.replay import replay
+
+    step = (
+        "timeline:\n  - call: getAssociatedAssets\n    version: 2017-10-29-beta\n"
+        f'    params: {{companyHandle: "c|100", assetHandle: "{SHOE}"}}\n'
+        "    expect:\n      reply:\n"
+    )
+    path = tmp_path / "positions.yaml"
+    cases: dict[tuple[str, ...], str | None] = {
+        (
+            "subAssetArray/items[2]/name: Swatch",
+            "subAssetArray/items/name: Large",
+            "subAssetArray/items[3]/name: null",
+        ): None,
+        ("subAssetArray/items[2]/name: Large",): "subAssetArray/items[2]/name: expected 'Large', got 'Swatch'",
+        ("subAssetArray/items[3]/name: Large",): "subAssetArray/items[3]/name: expected 'Large', got None",
+    }
+    for expected, problem in cases.items():
+        path.write_text(SCENARIO + step + "".join(f"        {line}\n" for line in expected))
+        results, _ = replay(path)
+        assert [r.problem for r in results] == [problem]

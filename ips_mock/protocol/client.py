@@ -6,9 +6,10 @@ they are checked and written in schema order, for the others element by element 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from lxml import etree
 
@@ -70,13 +71,28 @@ class Reply:
     fault_reason: str | None
 
     def text(self, path: str) -> str | None:
-        """Text of the first element at a ``/``-separated path of local names below the payload."""
+        """Text of the first element at a ``/``-separated path of local names below the payload. A step may pick
+        one of its parent's elements of that name by position, from 1 as in XPath: ``items[2]/name``."""
         elements = [self.payload]
         for part in path.split("/"):
-            elements = [c for el in elements for c in el if isinstance(c.tag, str) and etree.QName(c).localname == part]
+            name, position = _step(part)
+            found: list[etree._Element] = []
+            for el in elements:
+                named = [c for c in el if isinstance(c.tag, str) and etree.QName(c).localname == name]
+                found += named if position is None else named[position - 1 : position]
+            elements = found
             if not elements:
                 return None
         return elements[0].text or ""
+
+
+_POSITIONED: Final = re.compile(r"(.+)\[([1-9][0-9]{0,8})\]")
+
+
+def _step(part: str) -> tuple[str, int | None]:
+    """A path step's local name, and its position when it names one (``items[2]``)."""
+    match = _POSITIONED.fullmatch(part)
+    return (part, None) if match is None else (match[1], int(match[2]))
 
 
 def read_reply(body: bytes) -> Reply:
