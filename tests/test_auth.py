@@ -114,6 +114,37 @@ def test_authentication_faults(client: SoapTestClient, kwargs: dict[str, Any], c
     assert "WWW-Authenticate" not in reply.headers
 
 
+def _header(namespace: str, fields: dict[str, str], field_namespace: str | None) -> etree._Element:
+    header = etree.Element(f"{{{namespace}}}authHeader")
+    for name, value in fields.items():
+        etree.SubElement(header, f"{{{field_namespace}}}{name}" if field_namespace else name).text = value
+    return header
+
+
+@pytest.mark.parametrize("field_namespace", [None, ns.FLT])
+def test_fields_outside_the_headers_namespace_are_not_read_and_the_fault_says_so(
+    client: SoapTestClient, field_namespace: str | None
+) -> None:
+    v2014 = ns.ApiVersion("2014-04-03").namespace
+    header = _header(v2014, {"user": "admin@example.com", "password": "password", "note": "x"}, field_namespace)
+    reply = client.call("getCompanyInfo", PARAMS, headers=[header])
+    assert reply.code == 10000
+    assert reply.reason == (
+        "The request could not be authenticated: send an authHeader with user and password, or HTTP Basic "
+        f"credentials; the authHeader's user, password are not in its namespace {v2014} (the schema qualifies every "
+        "field)"
+    )
+
+
+def test_a_stray_field_beside_qualified_credentials_changes_nothing(client: SoapTestClient) -> None:
+    header = _header(ns.FLT, {"user": "admin@example.com", "password": "password"}, ns.FLT)
+    etree.SubElement(header, "locale").text = "xx"  # unqualified: not read, and no note (the user is known)
+    assert _company(client.call("getCompanyInfo", PARAMS, headers=[header])) == "c|100"
+    reply = client.call("getCompanyInfo", PARAMS, headers=[_header(ns.FLT, {"user": "x@example.com"}, None)])
+    assert reply.code == 10000
+    assert f"; the authHeader's user is not in its namespace {ns.FLT} (" in (reply.reason or "")
+
+
 def test_authentication_fault_in_soap12(client: SoapTestClient) -> None:
     reply = client.call("getCompanyInfo", PARAMS, password="nope", soap=SOAP12)
     assert (reply.code, reply.fault_kind) == (10001, "authenticationFault")

@@ -181,7 +181,12 @@ def dispatch(
             IpsFault.INVALID_REQUEST_XML,
             f"Unknown operation {operation!r} in namespace {request.api_version.namespace}",
         )
-    caller = service.authenticate(credentials.user, credentials.password, access_token=credentials.access_token)
+    try:
+        caller = service.authenticate(credentials.user, credentials.password, access_token=credentials.access_token)
+    except IpsFault as fault:
+        if fault.code != IpsFault.NO_CREDENTIALS or credentials.header_note is None:
+            raise
+        raise IpsFault(fault.code, f"{fault.reason}; {credentials.header_note}") from None
     if exchange is not None:
         exchange.caller = caller.email
     service.authorize(caller, operation)

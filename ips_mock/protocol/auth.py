@@ -52,6 +52,9 @@ class Credentials:
     app_version: str | None = None
     gzip_response: bool | None = None
     fault_http_status: int | None = None
+    header_note: str | None = None
+    """Why an authHeader that came gave no credentials, when its fields are in another namespace than its own
+    (a PHP SoapClient given a plain object sends them unqualified): said with the 10000 fault."""
 
 
 NO_CREDENTIALS: Final = Credentials()
@@ -59,18 +62,39 @@ NO_CREDENTIALS: Final = Credentials()
 
 
 def _auth_header(headers: Iterable[etree._Element]) -> dict[str, str]:
+    """The fields of the request's authHeader, by name. Fields in another namespace than the header's are not
+    read (the schema qualifies them); their names come under the key ``""`` (space-separated)."""
     for header in headers:
         qname = etree.QName(header)
         if qname.localname == "authHeader" and (
             qname.namespace == ns.FLT or version_for_namespace(qname.namespace or "")
         ):
             fields = {}
+            misplaced = []
             for child in header:
+                if not isinstance(child.tag, str):
+                    continue
                 child_name = etree.QName(child)
-                if child_name.namespace == qname.namespace and child_name.localname in _HEADER_FIELDS:
+                if child_name.localname not in _HEADER_FIELDS:
+                    continue
+                if child_name.namespace == qname.namespace:
                     fields[child_name.localname] = (child.text or "").strip()
+                else:
+                    misplaced.append(child_name.localname)
+            if misplaced:
+                fields[""] = " ".join(misplaced)
             return fields
     return {}
+
+
+def _header_note(headers: Iterable[etree._Element], misplaced: str) -> str:
+    namespace = next(
+        etree.QName(h).namespace for h in headers if isinstance(h.tag, str) and etree.QName(h).localname == "authHeader"
+    )
+    names = misplaced.split()
+    verb = "is" if len(names) == 1 else "are"
+    where = f"not in its namespace {namespace} (the schema qualifies every field)"
+    return f"the authHeader's {', '.join(names)} {verb} {where}"
 
 
 def _legacy_headers(headers: Iterable[etree._Element]) -> tuple[str | None, str | None]:
@@ -153,6 +177,7 @@ def read_credentials(headers: Iterable[etree._Element], authorization: str | Non
             user, password, carrier = legacy_user, legacy_password, "AuthUser"
         elif fields.get("accessToken"):
             access_token, carrier = fields["accessToken"], "authHeader"
+    misplaced = fields.get("")
     return Credentials(
         user,
         password,
@@ -163,4 +188,5 @@ def read_credentials(headers: Iterable[etree._Element], authorization: str | Non
         app_version=fields.get("appVersion"),
         gzip_response=gzip_response,
         fault_http_status=fault_http_status,
+        header_note=_header_note(headers, misplaced) if misplaced and carrier is None else None,
     )
