@@ -61,9 +61,24 @@ NO_CREDENTIALS: Final = Credentials()
 """What a request carries before its credentials are read (frozen: one for all)."""
 
 
-def _auth_header(headers: Iterable[etree._Element]) -> dict[str, str]:
-    """The fields of the request's authHeader, by name. Fields in another namespace than the header's are not
-    read (the schema qualifies them); their names come under the key ``""`` (space-separated)."""
+class _AuthHeader:
+    """A request's authHeader as read (a plain class: a NamedTuple would add to every server start)."""
+
+    __slots__ = ("fields", "misplaced", "namespace")
+
+    def __init__(self, fields: dict[str, str], misplaced: tuple[str, ...] = (), namespace: str = "") -> None:
+        self.fields = fields
+        """Its fields, by name."""
+        self.misplaced = misplaced
+        """The names of its fields in another namespace than its own: not read (the schema qualifies them)."""
+        self.namespace = namespace
+
+
+_NO_AUTH_HEADER: Final = _AuthHeader({})
+
+
+def _auth_header(headers: Iterable[etree._Element]) -> _AuthHeader:
+    """The request's authHeader (the first in the legacy namespace or an API version's)."""
     for header in headers:
         qname = etree.QName(header)
         if qname.localname == "authHeader" and (
@@ -81,19 +96,14 @@ def _auth_header(headers: Iterable[etree._Element]) -> dict[str, str]:
                     fields[child_name.localname] = (child.text or "").strip()
                 else:
                     misplaced.append(child_name.localname)
-            if misplaced:
-                fields[""] = " ".join(misplaced)
-            return fields
-    return {}
+            return _AuthHeader(fields, tuple(misplaced), qname.namespace or "")
+    return _NO_AUTH_HEADER
 
 
-def _header_note(headers: Iterable[etree._Element], misplaced: str) -> str:
-    namespace = next(
-        etree.QName(h).namespace for h in headers if isinstance(h.tag, str) and etree.QName(h).localname == "authHeader"
-    )
-    names = misplaced.split()
+def _header_note(header: _AuthHeader) -> str:
+    names = header.misplaced
     verb = "is" if len(names) == 1 else "are"
-    where = f"not in its namespace {namespace} (the schema qualifies every field)"
+    where = f"not in its namespace {header.namespace} (the schema qualifies every field)"
     return f"the authHeader's {', '.join(names)} {verb} {where}"
 
 
@@ -151,7 +161,7 @@ def _parse_status(value: str | None) -> int | None:
 
 def read_reply_options(headers: Iterable[etree._Element]) -> Credentials:
     """Only the reply-shaping fields; never raises (used to shape faults raised before full parsing)."""
-    fields = _auth_header(headers)
+    fields = _auth_header(headers).fields
     try:
         status = _parse_status(fields.get("faultHttpStatusCode"))
     except IpsFault:
@@ -162,7 +172,8 @@ def read_reply_options(headers: Iterable[etree._Element]) -> Credentials:
 def read_credentials(headers: Iterable[etree._Element], authorization: str | None) -> Credentials:
     """Collect credentials and reply options; raise 30001 for a malformed authHeader value."""
     headers = tuple(headers)
-    fields = _auth_header(headers)
+    header = _auth_header(headers)
+    fields = header.fields
     gzip_response = _parse_bool("gzipResponse", fields.get("gzipResponse"))
     fault_http_status = _parse_status(fields.get("faultHttpStatusCode"))
     user = password = access_token = carrier = None
@@ -177,7 +188,6 @@ def read_credentials(headers: Iterable[etree._Element], authorization: str | Non
             user, password, carrier = legacy_user, legacy_password, "AuthUser"
         elif fields.get("accessToken"):
             access_token, carrier = fields["accessToken"], "authHeader"
-    misplaced = fields.get("")
     return Credentials(
         user,
         password,
@@ -188,5 +198,5 @@ def read_credentials(headers: Iterable[etree._Element], authorization: str | Non
         app_version=fields.get("appVersion"),
         gzip_response=gzip_response,
         fault_http_status=fault_http_status,
-        header_note=_header_note(headers, misplaced) if misplaced and carrier is None else None,
+        header_note=_header_note(header) if header.misplaced and carrier is None else None,
     )
