@@ -24,7 +24,7 @@ from .model.jobstates import RunState, TriggerState
 from .model.state import Retention
 from .operations import OPERATIONS
 from .protocol.codec import encode, from_mapping, in_namespace
-from .protocol.ns import ApiVersion
+from .protocol.ns import API_VERSIONS, ApiVersion
 from .protocol.schema import schema_for, wsdl_operations
 from .protocol.xml import parse_xml
 from .scenario import Scenario
@@ -38,8 +38,9 @@ __all__ = ["Injector", "build_runtime", "check_scenario", "install_jobs", "job_n
 
 _LATEST: Final = ApiVersion("2014-04-03")
 _OLDER: Final = ApiVersion("2013-02-15")  # its port type has two operations 2014 dropped
-_NEWEST: Final = ApiVersion("2022-11-01-beta")
-"""The newest namespace: 2014's description plus every beta's additions (the stubs' check reads it)."""
+_NEWEST: Final = max(API_VERSIONS)
+"""The newest namespace (2022-11-01-beta): 2014's description plus every beta's additions (stubs are checked
+against it)."""
 
 
 def _known_operation(name: str) -> bool:
