@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import subprocess
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,3 +62,20 @@ def real_zeep(fake: FakeIps) -> Iterator[RealWsdlZeep]:
     with ServerThread(fake) as server, requests.Session() as session:
         yield RealWsdlZeep(server.url, session)
     assert fake.errors == []
+
+
+def run_client_process(args: Sequence[str], *, timeout: float, cwd: Path | None = None) -> tuple[int, str, str]:
+    """Run a client program of another language (node, php, java) as a test does: no stdin, no proxy settings
+    (the fake is on loopback only), at most ``timeout`` seconds. Its exit status, stdout and stderr; a process still
+    running on the way out (a timeout, an error) is killed first."""
+    env = {key: value for key, value in os.environ.items() if not key.lower().endswith("_proxy")}
+    process = subprocess.Popen(
+        args, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    return process.returncode, stdout, stderr

@@ -10,9 +10,7 @@ it the tests fail and say how to install it: they never skip.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import pytest
 
 from ips_mock import FakeIps, ServerThread
 
+from .conftest import run_client_process
 from .test_smart_crops import SCENARIO
 
 SCRIPT = Path(__file__).resolve().parent / "java" / "W7.java"
@@ -52,17 +51,8 @@ def served(tmp_path: Path) -> Iterator[tuple[FakeIps, str]]:
 
 def run_w7(java: str, url: str, crops: str) -> tuple[int, dict[str, str]]:
     """``java W7.java``: its exit status and its ``key=value`` lines (any other line under ``"message"``)."""
-    env = {key: value for key, value in os.environ.items() if not key.lower().endswith("_proxy")}  # loopback only
     args = [java, str(SCRIPT), url, "admin@example.com", "password", "c|100", f"Example/products/shoe.jpg,{crops}"]
-    process = subprocess.Popen(
-        args, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        stdout, stderr = process.communicate(timeout=CLIENT_TIMEOUT_S)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+    status, stdout, stderr = run_client_process(args, timeout=CLIENT_TIMEOUT_S)
     assert not stderr.strip(), stderr
     lines: dict[str, str] = {}
     for line in stdout.splitlines():
@@ -71,7 +61,7 @@ def run_w7(java: str, url: str, crops: str) -> tuple[int, dict[str, str]]:
             lines[key] = value
         else:
             lines["message"] = line
-    return process.returncode, lines
+    return status, lines
 
 
 def test_w7_moves_every_smart_crop_of_an_image(java: str, served: tuple[FakeIps, str]) -> None:

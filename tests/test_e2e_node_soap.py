@@ -10,9 +10,7 @@ and say how to install them: they never skip.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -26,6 +24,8 @@ from ips_mock.operations import OPERATIONS
 from ips_mock.protocol.overrides import BETA_OPERATIONS
 from ips_mock.server import AppSwitch
 from ips_mock.testing import real_wsdl_path, upload_urls_job
+
+from .conftest import run_client_process
 
 NODE_PROJECT = Path(__file__).resolve().parent / "node"
 CLIENT_SCRIPT = NODE_PROJECT / "client.mjs"
@@ -81,24 +81,11 @@ def served(fake: FakeIps, server: tuple[ServerThread, AppSwitch]) -> Iterator[Fa
 
 
 def run_client(node: str, *args: str) -> dict[str, Any]:
-    """``node client.mjs ARGS``: its JSON output. The process is killed if it is still running on the way out."""
-    env = {key: value for key, value in os.environ.items() if not key.lower().endswith("_proxy")}  # loopback only
-    process = subprocess.Popen(
-        [node, str(CLIENT_SCRIPT), *args],
-        cwd=NODE_PROJECT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    """``node client.mjs ARGS``: its JSON output."""
+    status, stdout, stderr = run_client_process(
+        [node, str(CLIENT_SCRIPT), *args], timeout=CLIENT_TIMEOUT_S, cwd=NODE_PROJECT
     )
-    try:
-        stdout, stderr = process.communicate(timeout=CLIENT_TIMEOUT_S)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 0, f"client.mjs {' '.join(args)} exited {process.returncode}:\n{stderr}"
+    assert status == 0, f"client.mjs {' '.join(args)} exited {status}:\n{stderr}"
     output: dict[str, Any] = json.loads(stdout)
     return output
 

@@ -10,7 +10,6 @@ subprocess (with a timeout, killed in ``finally``) and prints JSON. ``.ci/run`` 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -22,6 +21,8 @@ from lxml import etree
 
 from ips_mock import FakeIps, ServerThread
 from ips_mock.testing import validate_reply
+
+from .conftest import run_client_process
 
 SCRIPT = Path(__file__).resolve().parent / "php" / "w9.php"
 INSTALL_HINT = "run .ci/run, or install Debian's php-cli and php-soap (apt-get install php-cli php-soap)"
@@ -68,19 +69,10 @@ def served(tmp_path: Path) -> Iterator[FakeIps]:
 
 
 def run_w9(php: str, fake: FakeIps, folder: str, *extra: str) -> dict[str, Any]:
-    """``php w9.php``: its JSON output. The process is killed if it is still running on the way out."""
-    env = {key: value for key, value in os.environ.items() if not key.lower().endswith("_proxy")}  # loopback only
+    """``php w9.php``: its JSON output."""
     args = [php, str(SCRIPT), fake.wsdl_url, "admin@example.com", "password", "Example", folder, *extra]
-    process = subprocess.Popen(
-        args, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        stdout, stderr = process.communicate(timeout=CLIENT_TIMEOUT_S)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 0, f"w9.php exited {process.returncode}:\n{stdout}\n{stderr}"
+    status, stdout, stderr = run_client_process(args, timeout=CLIENT_TIMEOUT_S)
+    assert status == 0, f"w9.php exited {status}:\n{stdout}\n{stderr}"
     output: dict[str, Any] = json.loads(stdout)
     return output
 
