@@ -54,6 +54,40 @@ def _thread_names_app(names: list[str]) -> Callable[..., Iterable[bytes]]:
     return app
 
 
+class _Together:
+    """An app whose requests to ``/together`` wait until ``count`` of them are inside it at once (the test is the
+    barrier's last party), and answer the name of the thread that served them; any other path answers ``ok``."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.entered = threading.Barrier(count + 1, timeout=PATIENCE)  # a broken wait raises in the app and here
+        self.replies: list[str] = []
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        together = environ["PATH_INFO"] == "/together"
+        if together:
+            self.entered.wait()
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [threading.current_thread().name.encode() if together else b"ok"]
+
+    def send(self, server: ServerThread, when_all_are_in: Callable[[], None] = lambda: None) -> None:
+        """``count`` requests to ``/together`` from threads of their own; once all are inside the app, run
+        ``when_all_are_in``; return when every one has its answer."""
+
+        def get() -> None:
+            self.replies.append(requests.get(server.url + "/together", timeout=PATIENCE).text)
+
+        clients = [threading.Thread(target=get) for _ in range(self.count)]
+        for client in clients:
+            client.start()
+        try:
+            self.entered.wait()
+            when_all_are_in()
+        finally:
+            for client in clients:
+                client.join(PATIENCE)
+
+
 def _connection_threads(server: ServerThread | None = None) -> list[threading.Thread]:
     prefix = "ips-mock-connection-" if server is None else f"ips-mock-connection-{server.port}-"
     return [t for t in threading.enumerate() if t.name.startswith(prefix)]
@@ -75,27 +109,10 @@ def test_one_connection_after_another_needs_no_new_thread(waiting: str) -> None:
 
 
 def test_connections_at_the_same_time_each_get_a_thread(waiting: str) -> None:
-    entered = threading.Barrier(4, timeout=PATIENCE)
-
-    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        entered.wait()  # all four requests are in the app at once, or this raises
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [threading.current_thread().name.encode()]
-
-    replies: list[str] = []
+    app = _Together(3)  # the three requests are in the app at once, or the barrier raises
     with ServerThread(app) as server:
-        clients = [
-            threading.Thread(target=lambda: replies.append(requests.get(server.url, timeout=PATIENCE).text))
-            for _ in range(3)
-        ]
-        for client in clients:
-            client.start()
-        try:
-            entered.wait()  # the fourth party: the three requests are being served at the same time
-        finally:
-            for client in clients:
-                client.join(PATIENCE)
-    assert len(set(replies)) == 3, replies
+        app.send(server)
+    assert len(set(app.replies)) == 3, app.replies
 
 
 def test_a_stalled_client_holds_only_its_own_thread(waiting: str) -> None:
@@ -111,24 +128,13 @@ def test_a_stalled_client_holds_only_its_own_thread(waiting: str) -> None:
 
 def test_idle_threads_end_but_one_and_it_still_serves(waiting: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(server_module, "WORKER_IDLE_TIMEOUT", 0.05)
-    entered = threading.Barrier(4, timeout=PATIENCE)
-
-    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ["PATH_INFO"] == "/together":
-            entered.wait()
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"ok"]
-
+    app = _Together(3)
     with ServerThread(app) as server:
-        clients = [threading.Thread(target=requests.get, args=(server.url + "/together",)) for _ in range(3)]
-        for client in clients:
-            client.start()
-        try:
-            entered.wait()
+
+        def four_threads() -> None:
             assert len(_connection_threads(server)) == 4  # three serving, one waiting for the next connection
-        finally:
-            for client in clients:
-                client.join(PATIENCE)
+
+        app.send(server, four_threads)
         _until(lambda: len(_connection_threads(server)) == 1)
         assert requests.get(server.url, timeout=PATIENCE).text == "ok"
 
@@ -190,23 +196,9 @@ def test_idle_threads_end_even_when_every_connection_wakes_them(monkeypatch: pyt
     """With a plain selector a connection may wake several idle threads; those that serve nothing still end."""
     monkeypatch.delattr(select, "EPOLLEXCLUSIVE", raising=False)
     monkeypatch.setattr(server_module, "WORKER_IDLE_TIMEOUT", 0.2)
-    entered = threading.Barrier(5, timeout=PATIENCE)
-
-    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ["PATH_INFO"] == "/together":
-            entered.wait()
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"ok"]
-
+    app = _Together(4)
     with ServerThread(app) as server:
-        clients = [threading.Thread(target=requests.get, args=(server.url + "/together",)) for _ in range(4)]
-        for client in clients:
-            client.start()
-        try:
-            entered.wait()
-        finally:
-            for client in clients:
-                client.join(PATIENCE)
+        app.send(server)
         assert len(_connection_threads(server)) == 5
         deadline = time.monotonic() + PATIENCE
         # A connection every 50 ms wakes idle threads now and then; the ones that serve none end.
