@@ -18,7 +18,7 @@ from lxml import etree
 from .errors import IpsFault, MalformedXml, ScenarioError
 from .journal import Journal
 from .model import State
-from .model.catalog import Asset, CropRect, asset_type_for
+from .model.catalog import Asset, asset_type_for
 from .model.handles import parse_job_handle
 from .model.jobstates import RunState, TriggerState
 from .model.state import Retention
@@ -200,7 +200,7 @@ def seed_catalog(scenario: Scenario, state: State) -> None:
             )
         )
         for crop in seed.smart_crops:
-            asset.add_smart_crop(crop.name, crop.width, crop.height, CropRect(*crop.crop), start, creator)
+            asset.add_smart_crop(crop.name, crop.width, crop.height, crop.crop, start, creator)
 
 
 def seed_property_sets(scenario: Scenario, state: State) -> list[ScenarioError]:

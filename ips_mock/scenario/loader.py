@@ -631,9 +631,7 @@ class _Builder:
             if (problem := rect.problem()) is not None:
                 self.errors.add([*at, j, "crop"], problem)
                 continue
-            rect = rect.within_image()
-            edges = (rect.left, rect.top, rect.width, rect.height)
-            seeds.append(SmartCropSeed(crop["name"], crop["width"], crop["height"], edges))
+            seeds.append(SmartCropSeed(crop["name"], crop["width"], crop["height"], rect.within_image()))
         return tuple(seeds) if len(seeds) == len(specs) else None
 
     def _property_sets(self) -> tuple[PropertySetSeed, ...]:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..model.behaviour import Behaviour
+from ..model.catalog import CropRect
 from .expectations import Expectations
 
 __all__ = [
@@ -123,8 +124,8 @@ class SmartCropSeed:
     name: str
     width: int
     height: int
-    crop: tuple[float, float, float, float]
-    """left, top, width, height"""
+    crop: CropRect
+    """As stored: checked, and cut back to the image's edge."""
 
 
 @dataclass(frozen=True)
