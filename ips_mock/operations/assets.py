@@ -74,14 +74,14 @@ def _tree(call: Call, node: FolderNode) -> dict[str, Any]:
 
 
 def _outcome(outcome: Outcome) -> dict[str, Any]:
-    return {
-        "successCount": outcome.success_count,
-        "warningCount": 0,
-        "errorCount": len(outcome.errors),
-        "errorDetailArray": [
-            {"assetHandle": handle, "code": fault.code, "reason": fault.reason} for handle, fault in outcome.errors
-        ],
-    }
+    errors = [{"assetHandle": handle, "code": fault.code, "reason": fault.reason} for handle, fault in outcome.errors]
+    return _batch_return(outcome.success_count, errors)
+
+
+def _batch_return(success_count: int, errors: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Return of a batch operation: the items made, and one error detail per item that was not (the fake
+    gives no warnings)."""
+    return {"successCount": success_count, "warningCount": 0, "errorCount": len(errors), "errorDetailArray": errors}
 
 
 # ---------------------------------------------------------------------------------------------- narrowing
@@ -290,15 +290,11 @@ def _smart_crop(call: Call, crop: SmartCrop) -> dict[str, Any]:
 
 def update_smart_crops(call: Call) -> Mapping[str, Any]:
     outcome = call.service.update_smart_crops(call.caller, call.now, call.params)
-    return {
-        "successCount": outcome.success_count,
-        "warningCount": 0,
-        "errorCount": len(outcome.errors),
-        "errorDetailArray": [
-            {"subAssetHandle": handle, "subAssetName": name, "code": fault.code, "reason": fault.reason}
-            for handle, name, fault in outcome.errors
-        ],
-    }
+    errors = [
+        {"subAssetHandle": handle, "subAssetName": name, "code": fault.code, "reason": fault.reason}
+        for handle, name, fault in outcome.errors
+    ]
+    return _batch_return(outcome.success_count, errors)
 
 
 OPERATIONS: Final[Mapping[str, Handler]] = {
